@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { stringify } from 'yaml';
+import { loadConfig, maskSecrets } from '../config/load.ts';
+import { ConfigError } from '../core/stage.ts';
+
+export function registerConfigCommands(program: Command): void {
+  const config = program.command('config').description('inspect and validate configuration');
+  config
+    .command('check [file]')
+    .description('validate a config file and print the effective config (secrets masked)')
+    .option('--json', 'print JSON instead of YAML')
+    .action((file: string | undefined, opts: { json?: boolean }, cmd: Command) => {
+      const global = cmd.optsWithGlobals<{ config?: string }>();
+      try {
+        const loaded = loadConfig(file ?? global.config);
+        const masked = maskSecrets(loaded.config);
+        process.stdout.write(opts.json ? JSON.stringify(masked, null, 2) + '\n' : stringify(masked));
+        process.stderr.write(`config ok: ${loaded.file ?? 'built-in defaults'}\n`);
+        process.exitCode = 0;
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        process.stderr.write(`glance: ${err.message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}
+
+export function registerConfigExample(program: Command): void {
+  const config = program.commands.find((c) => c.name() === 'config')!;
+  config
+    .command('example')
+    .description('print the documented example configuration (generated from the schema)')
+    .action(async () => {
+      const { renderExampleConfig } = await import('../config/example.ts');
+      process.stdout.write(renderExampleConfig());
+    });
+}

@@ -1,0 +1,116 @@
+import type { Logger } from 'pino';
+import { App } from './app.ts';
+import { loadConfig } from './config/load.ts';
+import { ConfigError, ResourceError } from './core/stage.ts';
+import { StartupCancelled } from './core/stages.ts';
+import { createLogger } from './core/logger.ts';
+import { SdNotify } from './core/sd-notify.ts';
+
+/** Exit codes, documented in the README. */
+export const EXIT = { ok: 0, failure: 1, config: 2, resource: 3 } as const;
+
+export interface RunOptions {
+  configPath?: string;
+  pretty?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * The daemon's process shell: config, logger, signals, systemd notification and exit codes.
+ * SIGTERM/SIGINT stop gracefully within shutdownTimeoutMs; a second signal forces exit; a signal
+ * during start-up aborts it through the AbortSignal each stage's start() receives.
+ */
+export async function runDaemon(opts: RunOptions = {}): Promise<number> {
+  const env = opts.env ?? process.env;
+  let config;
+  try {
+    config = loadConfig(opts.configPath, env).config;
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`glance: ${err.message}\n`);
+      return EXIT.config;
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.log.level, pretty: opts.pretty });
+  const notify = new SdNotify(log.child({ module: 'systemd' }), env);
+  const app = new App(config, log);
+  const startup = new AbortController();
+  let stopping: Promise<number> | undefined;
+  let resolveStopped!: (code: number) => void;
+  const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: forcing exit');
+      flushAndExit(log, EXIT.failure);
+      return;
+    }
+    log.info({ signal }, 'stopping');
+    startup.abort(new StartupCancelled(`start-up cancelled by ${signal}`));
+    stopping = shutdown(app, log, notify, config.shutdownTimeoutMs);
+    void stopping.then(resolveStopped);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  try {
+    log.info({ version: await version(), device: config.device.id }, 'glance starting');
+    await app.start(startup.signal);
+    if (stopping) return await stopping;
+    notify.ready();
+    log.info('glance ready');
+    // Stages may hold no handle of their own (all idle): keep the process alive until a signal.
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    try {
+      return await stopped;
+    } finally {
+      clearInterval(keepAlive);
+    }
+  } catch (err) {
+    if (stopping || err instanceof StartupCancelled) {
+      log.info('start-up cancelled');
+      return await (stopping ?? Promise.resolve(EXIT.ok));
+    }
+    const code = err instanceof ConfigError ? EXIT.config : err instanceof ResourceError ? EXIT.resource : EXIT.failure;
+    log.fatal({ err }, 'glance failed to start');
+    await app.stop().catch(() => {});
+    return code;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+async function shutdown(app: App, log: Logger, notify: SdNotify, budgetMs: number): Promise<number> {
+  notify.stopping();
+  const timer = setTimeout(() => {
+    log.error({ budgetMs }, 'graceful stop took too long: forcing exit');
+    flushAndExit(log, EXIT.failure);
+  }, budgetMs);
+  timer.unref();
+  try {
+    await app.stop();
+    log.info('glance stopped');
+    return EXIT.ok;
+  } catch (err) {
+    log.error({ err }, 'error while stopping');
+    return EXIT.failure;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function flushAndExit(log: Logger, code: number): never {
+  try {
+    log.flush();
+  } catch {
+    /* exiting anyway */
+  }
+  process.exit(code);
+}
+
+async function version(): Promise<string> {
+  const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
+  return pkg.version;
+}
