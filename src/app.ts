@@ -34,9 +34,24 @@ export class App {
     };
   }
 
-  /** The stages in data-flow order. Each gets a child logger and its own config slice. */
+  /**
+   * The stages, sinks first: started in this order and stopped in reverse, so every consumer is
+   * listening before the first frame is captured, and on stop capture ends first, open tracks are
+   * flushed into visits, the store closes the last minute and MQTT publishes what it can.
+   * Order: store → mqtt → dashboard → audience → inference → capture.
+   * Each gets a child logger ({ module }) and only its own config slice.
+   */
   buildStages(): Stage[] {
+    const { config, log, bus, frames, health } = this.context;
+    const child = (module: string) => log.child({ module });
+    void config, bus, frames, health, child;
     const stages: Stage[] = [];
+    // store:     new StoreStage({ config: config.storage, privacy: config.privacy, log: child('store'), bus, health })
+    // mqtt:      new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, store })
+    // dashboard: new DashboardStage({ config: config.dashboard, ..., log: child('dashboard'), bus, health, store })
+    // audience:  new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health })
+    // inference: new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health })
+    // capture:   new CaptureStage({ config: config.capture, log: child('capture'), frames, health })
     return stages;
   }
 
