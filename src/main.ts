@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { App } from './app.ts';
 import { loadConfig } from './config/load.ts';
+import type { GlanceConfig } from './config/schema.ts';
 import { ConfigError, ResourceError } from './core/stage.ts';
 import { StartupCancelled } from './core/stages.ts';
 import { createLogger } from './core/logger.ts';
@@ -13,6 +14,8 @@ export interface RunOptions {
   configPath?: string;
   pretty?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** Builds the app; tests pass one with instrumented stages to exercise the real signal handling. */
+  createApp?: (config: GlanceConfig, log: Logger) => App;
 }
 
 /**
@@ -34,7 +37,7 @@ export async function runDaemon(opts: RunOptions = {}): Promise<number> {
   }
   const log = createLogger({ level: config.log.level, pretty: opts.pretty });
   const notify = new SdNotify(log.child({ module: 'systemd' }), env);
-  const app = new App(config, log);
+  const app = opts.createApp ? opts.createApp(config, log) : new App(config, log);
   const startup = new AbortController();
   let stopping: Promise<number> | undefined;
   let resolveStopped!: (code: number) => void;

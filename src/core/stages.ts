@@ -48,5 +48,6 @@ export class StartupCancelled extends Error {
 }
 
 function abortError(signal: AbortSignal): Error {
-  return signal.reason instanceof Error ? signal.reason : new StartupCancelled('start-up cancelled');
+  if (signal.reason instanceof StartupCancelled) return signal.reason;
+  return new StartupCancelled('start-up cancelled', { cause: signal.reason });
 }

@@ -1,0 +1,60 @@
+import test from 'ava';
+import { Mailbox } from '../../src/core/mailbox.ts';
+
+test('latest item wins and overwritten items are counted as dropped', (t) => {
+  const box = new Mailbox<number>();
+  box.offer(1);
+  box.offer(2);
+  box.offer(3);
+  t.is(box.poll(), 3);
+  t.is(box.poll(), undefined);
+  t.deepEqual(box.counters, { offered: 3, taken: 1, dropped: 2 });
+});
+
+test('a waiting consumer receives the next item directly, nothing dropped', async (t) => {
+  const box = new Mailbox<string>();
+  const next = box.take();
+  box.offer('a');
+  t.is(await next, 'a');
+  t.is(box.counters.dropped, 0);
+});
+
+test('take resolves undefined on abort and on close, so consumer loops end quietly', async (t) => {
+  const box = new Mailbox<number>();
+  const ac = new AbortController();
+  const pending = box.take(ac.signal);
+  ac.abort();
+  t.is(await pending, undefined);
+  const again = box.take();
+  box.close();
+  t.is(await again, undefined);
+  box.offer(5);
+  t.is(box.poll(), undefined);
+  t.true(box.isClosed);
+});
+
+test('a slow consumer costs drops, never memory: the slot holds at most one item', async (t) => {
+  const box = new Mailbox<Uint8Array>();
+  let consumed = 0;
+  const ac = new AbortController();
+  const consumer = (async () => {
+    while (!ac.signal.aborted) {
+      const item = await box.take(ac.signal);
+      if (!item) break;
+      consumed++;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  for (let i = 0; i < 2000; i++) {
+    box.offer(new Uint8Array(16));
+    if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+  }
+  await new Promise((r) => setTimeout(r, 20));
+  ac.abort();
+  await consumer;
+  const { offered, taken, dropped } = box.counters;
+  t.is(offered, 2000);
+  t.true(dropped > 1000);
+  t.is(taken + dropped + (box.poll() ? 1 : 0), offered);
+  t.true(consumed <= taken);
+});
