@@ -1,0 +1,51 @@
+import { isIP } from 'node:net';
+import { resolveSecret } from '../config/secret.ts';
+import { ConfigError } from '../core/stage.ts';
+import type { DashboardConfig } from './config.ts';
+
+/** Whether requests must carry credentials, and why: logged once at start-up. */
+export interface AuthPolicy {
+  enabled: boolean;
+  reason: string;
+  /** The resolved token; only present when enabled. Never logged or served. */
+  token?: string;
+}
+
+const MIN_TOKEN_LENGTH = 8;
+
+/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, their IPv4-mapped form and "localhost". */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  if (isIP(h) === 6) return h === '::1' || h.startsWith('::ffff:127.');
+  return false;
+}
+
+/**
+ * Decides the auth policy from the config. Off loopback a token is mandatory unless `auth: none` is
+ * set explicitly, so a dashboard is never exposed to a shop's network by accident. On loopback a
+ * configured token is still enforced: the operator asked for it.
+ */
+export function resolveAuthPolicy(config: DashboardConfig, env: NodeJS.ProcessEnv = process.env): AuthPolicy {
+  const loopback = isLoopbackHost(config.host);
+  if (config.auth === 'none') {
+    return { enabled: false, reason: loopback ? 'auth: none (loopback only)' : `auth: none on ${config.host} (explicitly set)` };
+  }
+  let token: string | undefined;
+  try {
+    token = resolveSecret(config.token, env);
+  } catch (err) {
+    throw new ConfigError(`dashboard.token: ${(err as Error).message}`);
+  }
+  if (token !== undefined && token.trim().length < MIN_TOKEN_LENGTH) {
+    throw new ConfigError(`dashboard.token: too short (at least ${MIN_TOKEN_LENGTH} characters)`);
+  }
+  if (token !== undefined) return { enabled: true, reason: 'token configured', token };
+  if (loopback) return { enabled: false, reason: `bound to loopback (${config.host}) with no token configured` };
+  throw new ConfigError(
+    `dashboard.host is ${config.host}, which is not loopback, so dashboard.token is required: ` +
+      'set dashboard.token (preferably {file: PATH} or {credential: NAME}), bind dashboard.host to 127.0.0.1, ' +
+      'or set dashboard.auth: none to expose the dashboard without authentication',
+  );
+}

@@ -1,0 +1,55 @@
+import type { DeviceConfig } from '../config/device.ts';
+import type { PrivacyConfig } from '../audience/privacy-config.ts';
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/**
+ * The printable signage notice for the shop window. The EU AI Act (Art. 50(3)) asks deployers of an
+ * emotion recognition or biometric categorisation system to inform the people exposed to it; this
+ * page states, in plain words, that measurement is in use, what is inferred (emotion only when it is
+ * switched on), that nothing is stored about individuals, and whom to contact. Config values are
+ * escaped: the operator contact is free text.
+ */
+export function renderNotice(device: DeviceConfig, privacy: PrivacyConfig): string {
+  const inferred = ['approximate age band', 'gender', ...(privacy.emotion ? ['facial expression (emotion)'] : []), 'whether and how long people look at the screen'];
+  const contact = device.operatorContact.trim();
+  const place = [device.name, device.location].filter((s) => s.trim() !== '').map(escapeHtml).join(' · ');
+  const aiAct = privacy.emotion
+    ? 'This is an emotion recognition and biometric categorisation system within the meaning of the EU AI Act. You are being informed of it as Article 50(3) requires.'
+    : 'This is a biometric categorisation system within the meaning of the EU AI Act. You are being informed of it as Article 50(3) requires.';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Notice: anonymous audience measurement</title>
+<link rel="stylesheet" href="/assets/notice.css">
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
+</head>
+<body>
+${contact === '' ? '<p class="setup-warning no-print">No operator contact is configured: set <code>device.operatorContact</code> before printing this notice.</p>\n' : ''}<main class="notice">
+  <div class="eye" aria-hidden="true">
+    <svg viewBox="0 0 64 64" width="72" height="72"><path d="M4 32c7-12 17-19 28-19s21 7 28 19c-7 12-17 19-28 19S11 44 4 32z" fill="none" stroke="currentColor" stroke-width="4"/><circle cx="32" cy="32" r="9" fill="currentColor"/></svg>
+  </div>
+  <h1>Anonymous audience measurement in use</h1>
+  <p class="lead">A camera at this screen counts, anonymously, how many people pass by and how many look at it.</p>
+  <h2>What the software infers</h2>
+  <ul>${inferred.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>
+  <p>These are automatic estimates, made in this device's memory while you are in view.</p>
+  <h2>What is kept</h2>
+  <ul>
+    <li><strong>No images or video</strong> are recorded, stored or sent anywhere.</li>
+    <li><strong>Nothing is stored about individuals</strong>: no faces, no identifiers, no profiles; you are not recognised or followed between visits.</li>
+    <li>Only counts per minute are kept, grouped so that no group smaller than ${privacy.kAnonymity} people is ever reported, and deleted after ${privacy.retentionDays} days.</li>
+  </ul>
+  <p class="act">${escapeHtml(aiAct)}</p>
+  <h2>Questions?</h2>
+  <p class="contact">${contact === '' ? 'Please ask a member of staff.' : escapeHtml(contact)}</p>
+  ${place === '' ? '' : `<p class="place">${place}</p>`}
+</main>
+</body>
+</html>
+`;
+}

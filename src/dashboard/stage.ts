@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { PrivacyConfig } from '../audience/privacy-config.ts';
+import type { DeviceConfig } from '../config/device.ts';
+import type { EventBus } from '../core/bus.ts';
+import type { HealthRegistry } from '../core/health.ts';
+import { ResourceError, throwIfAborted, type Stage } from '../core/stage.ts';
+import type { GlanceEvents } from '../core/types.ts';
+import { resolveAuthPolicy } from './auth-policy.ts';
+import type { DashboardConfig } from './config.ts';
+import type { DashboardDataSource } from './data-source.ts';
+import { build } from './server.ts';
+import { SystemStats } from './system-stats.ts';
+
+export interface DashboardStageDeps {
+  config: DashboardConfig;
+  device: DeviceConfig;
+  privacy: PrivacyConfig;
+  /** The whole effective config, for /api/config (masked there). */
+  fullConfig: unknown;
+  log: Logger;
+  bus: EventBus<GlanceEvents>;
+  health: HealthRegistry;
+  /** The store stage; its `store` exists once it has started, which is before this stage starts. */
+  storeStage: { readonly store: DashboardDataSource | undefined };
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The local dashboard: page, JSON API, live stream and Prometheus metrics on one fastify server. */
+export class DashboardStage implements Stage {
+  readonly name = 'dashboard';
+  private app: FastifyInstance | undefined;
+  private url: string | undefined;
+
+  constructor(private readonly deps: DashboardStageDeps) {}
+
+  /** The listening URL (with the real port when config.port is 0), once started. */
+  get address(): string | undefined {
+    return this.url;
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const { config, log, health } = this.deps;
+    if (!config.enabled) {
+      log.info('dashboard disabled (dashboard.enabled: false)');
+      return;
+    }
+    const auth = resolveAuthPolicy(config, this.deps.env);
+    const store = this.deps.storeStage.store;
+    if (!store) throw new Error('dashboard: the store stage has not started (it must start before the dashboard)');
+    const system = new SystemStats();
+    health.register('system', () => system.read());
+    this.app = await build({ ...this.deps, data: store, auth, system });
+    throwIfAborted(signal);
+    try {
+      await this.app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      await this.app.close().catch(() => {});
+      this.app = undefined;
+      if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+        throw new ResourceError(`dashboard cannot listen on ${config.host}:${config.port}: ${describe(code)}`, { cause: err });
+      }
+      throw err;
+    }
+    const addr = this.app.server.address();
+    const port = typeof addr === 'object' && addr ? addr.port : config.port;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    this.url = `http://${host}:${port}`;
+    health.register('dashboard', () => ({ url: this.url, auth: auth.enabled }));
+    log.info({ url: this.url, auth: auth.enabled ? 'on' : 'off', reason: auth.reason }, `dashboard listening on ${this.url}, auth ${auth.enabled ? 'on' : 'off'} (${auth.reason})`);
+  }
+
+  async stop(): Promise<void> {
+    this.deps.health.unregister('dashboard');
+    this.deps.health.unregister('system');
+    const app = this.app;
+    this.app = undefined;
+    await app?.close();
+  }
+}
+
+function describe(code: string | undefined): string {
+  switch (code) {
+    case 'EADDRINUSE':
+      return 'the port is already in use (another glance, or set dashboard.port)';
+    case 'EACCES':
+      return 'permission denied (ports below 1024 need privileges)';
+    case 'EADDRNOTAVAIL':
+      return 'this machine has no such address (check dashboard.host)';
+    default:
+      return 'the host name does not resolve (check dashboard.host)';
+  }
+}
