@@ -1,0 +1,77 @@
+import test from 'ava';
+import net from 'node:net';
+import { parseConfig } from '../../src/config/load.ts';
+import { EventBus } from '../../src/core/bus.ts';
+import { HealthRegistry } from '../../src/core/health.ts';
+import { ConfigError, ResourceError } from '../../src/core/stage.ts';
+import type { GlanceEvents } from '../../src/core/types.ts';
+import { DashboardStage } from '../../src/dashboard/stage.ts';
+import { captureLogger, openStoreSource } from './helpers.ts';
+
+function stage(yaml: string) {
+  const config = parseConfig(yaml);
+  const { log, lines } = captureLogger('info');
+  const health = new HealthRegistry();
+  const s = new DashboardStage({
+    config: config.dashboard,
+    device: config.device,
+    privacy: config.privacy,
+    fullConfig: config,
+    log,
+    bus: new EventBus<GlanceEvents>(log),
+    health,
+    storeStage: { store: openStoreSource() },
+    env: {},
+  });
+  return { stage: s, logs: lines, health };
+}
+
+test('starts on a loopback port, says whether auth is on, serves, and stops', async (t) => {
+  const { stage: s, logs, health } = stage('dashboard: {port: 0}');
+  await s.start(new AbortController().signal);
+  t.teardown(() => s.stop());
+  t.regex(s.address!, /^http:\/\/127\.0\.0\.1:\d+$/);
+  t.regex(logs(), /dashboard listening on http:\/\/127\.0\.0\.1:\d+, auth off \(bound to loopback/);
+  const res = await fetch(`${s.address}/api/health`);
+  t.is(res.status, 200);
+  t.like(health.snapshot(), { dashboard: { auth: false } });
+  t.is(typeof (health.snapshot().system as { rssBytes: number }).rssBytes, 'number');
+  await s.stop();
+  await t.throwsAsync(fetch(`${s.address}/api/health`));
+  t.is(health.snapshot().dashboard, undefined);
+});
+
+test('a port in use is a ResourceError (exit 3)', async (t) => {
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => blocker.close(() => r())));
+  const port = (blocker.address() as net.AddressInfo).port;
+  const { stage: s } = stage(`dashboard: {port: ${port}}`);
+  const err = await t.throwsAsync(s.start(new AbortController().signal), { instanceOf: ResourceError });
+  t.regex(err!.message, new RegExp(`cannot listen on 127.0.0.1:${port}: the port is already in use`));
+  await s.stop();
+});
+
+test('off loopback without a token, start-up fails with a ConfigError saying so', async (t) => {
+  const { stage: s } = stage('dashboard: {host: 0.0.0.0, port: 0}');
+  const err = await t.throwsAsync(s.start(new AbortController().signal), { instanceOf: ConfigError });
+  t.regex(err!.message, /dashboard.token is required/);
+});
+
+test('with a token the log says auth is on, and never shows the token', async (t) => {
+  const { stage: s, logs } = stage('dashboard: {port: 0, token: "correct-horse-battery"}');
+  await s.start(new AbortController().signal);
+  t.teardown(() => s.stop());
+  t.regex(logs(), /auth on \(token configured\)/);
+  t.notRegex(logs(), /correct-horse-battery/);
+  t.is((await fetch(`${s.address}/api/summary`)).status, 401);
+  t.is((await fetch(`${s.address}/api/summary`, { headers: { authorization: 'Bearer correct-horse-battery' } })).status, 200);
+});
+
+test('dashboard.enabled: false starts nothing', async (t) => {
+  const { stage: s, logs } = stage('dashboard: {enabled: false}');
+  await s.start(new AbortController().signal);
+  t.is(s.address, undefined);
+  t.regex(logs(), /dashboard disabled/);
+  await s.stop();
+});
