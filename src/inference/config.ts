@@ -2,25 +2,52 @@ import { Type, type Static } from '@sinclair/typebox';
 
 const Provider = Type.Union([Type.Literal('tensorrt'), Type.Literal('cuda'), Type.Literal('cpu'), Type.Literal('webgpu')]);
 
+const ModelRef = (def: string, what: string) =>
+  Type.String({
+    default: def,
+    description: `${what}: a model name in modelsDir (<name>.json manifest + <name>.onnx), or a path to a manifest .json`,
+  });
+
 export const InferenceConfig = Type.Object(
   {
     modelsDir: Type.String({ default: 'models', description: 'folder with <name>.onnx + <name>.json manifests' }),
-    detector: Type.String({ default: 'blazeface' }),
-    landmarks: Type.String({ default: 'facemesh' }),
-    emotion: Type.String({ default: 'emotion' }),
-    ageGender: Type.String({ default: 'faceres' }),
-    providers: Type.Array(Provider, { default: ['tensorrt', 'cuda', 'cpu'], minItems: 1 }),
+    detector: ModelRef('blazeface', 'face detector (families: blazeface, yunet, ultraface)'),
+    landmarks: Type.String({
+      default: 'facemesh',
+      description: 'face landmark model used for head pose, alignment and verifying detections; "none" uses the detector keypoints only',
+    }),
+    emotion: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })], {
+      default: 'emotion',
+      description: 'emotion model, or a list of models whose probabilities are averaged (an ensemble)',
+    }),
+    ageGender: ModelRef('faceres', 'age and gender model'),
+    providers: Type.Array(Provider, { default: ['tensorrt', 'cuda', 'cpu'], minItems: 1, description: 'execution providers, tried in order' }),
     intraOpThreads: Type.Integer({ default: 0, minimum: 0, description: '0 = onnxruntime default' }),
-    interOpThreads: Type.Integer({ default: 0, minimum: 0 }),
+    interOpThreads: Type.Integer({ default: 0, minimum: 0, description: '0 = onnxruntime default' }),
     graphOptimizationLevel: Type.Union(
       [Type.Literal('disabled'), Type.Literal('basic'), Type.Literal('extended'), Type.Literal('all')],
-      { default: 'all' },
+      { default: 'all', description: 'onnxruntime graph optimisation level' },
     ),
     onnxruntimePath: Type.Optional(Type.String({ minLength: 1, description: 'alternative onnxruntime-node build (Jetson arm64 with CUDA/TensorRT)' })),
-    detectionThreshold: Type.Number({ default: 0.5, minimum: 0, maximum: 1 }),
-    emotionThreshold: Type.Number({ default: 0.3, minimum: 0, maximum: 1 }),
-    genderThreshold: Type.Number({ default: 0.6, minimum: 0, maximum: 1 }),
+    detectionThreshold: Type.Number({ default: 0.5, minimum: 0, maximum: 1, description: 'minimum detector score for a face' }),
+    nmsIou: Type.Number({ default: 0.3, minimum: 0, maximum: 1, description: 'overlap (IoU) above which the weaker of two detections is dropped' }),
+    maxFaces: Type.Integer({ default: 32, minimum: 1, maximum: 256, description: 'most faces analysed per frame (the strongest detections win)' }),
+    landmarkThreshold: Type.Number({
+      default: 0.5,
+      minimum: 0,
+      maximum: 1,
+      description: "detections the landmark model scores below this as a face are dropped (rejects the detector's false positives)",
+    }),
+    emotionThreshold: Type.Number({ default: 0.3, minimum: 0, maximum: 1, description: "top emotion probability below this is reported as 'uncertain'" }),
+    genderThreshold: Type.Number({ default: 0.6, minimum: 0, maximum: 1, description: "gender probability below this is reported as 'uncertain'" }),
+    emotionFlip: Type.Boolean({ default: true, description: 'test-time augmentation: also classify the mirrored face and average' }),
+    ageGenderFlip: Type.Boolean({ default: false, description: 'test-time augmentation for age and gender' }),
   },
   { additionalProperties: false, default: {} },
 );
 export type InferenceConfig = Static<typeof InferenceConfig>;
+
+/** The emotion setting as a list of model references. */
+export function emotionModels(config: Pick<InferenceConfig, 'emotion'>): string[] {
+  return Array.isArray(config.emotion) ? config.emotion : [config.emotion];
+}

@@ -1,0 +1,120 @@
+import type { GenderLabel } from '../../core/types.ts';
+import { BatchBuffer, type FaceFrame } from '../align.ts';
+import type { ModelDescriptor } from '../descriptor.ts';
+import type { ModelRunner, TensorData } from '../model-runner.ts';
+import type { RgbImage } from '../warp.ts';
+
+/**
+ * HSE FaceRes (human's `faceres`): one batched run gives, per face, P(male) from a sigmoid and a
+ * softmax over ages 0..99; its 1024-d descriptor output is ignored and never leaves this function.
+ * Age is the distribution's mean (measured against human's argmax interpolation on UTKFace: see
+ * README "Accuracy"), and its 10th..90th percentiles give the plausible range.
+ */
+export interface AgeGenderRaw {
+  /** P(male) per face. */
+  male: Float32Array;
+  years: Float32Array;
+  low: Float32Array;
+  high: Float32Array;
+}
+
+export class AgeGenderEstimator {
+  readonly name: string;
+  private readonly batch: BatchBuffer;
+  private readonly inputName: string;
+
+  constructor(
+    private readonly runner: ModelRunner,
+    private readonly desc: ModelDescriptor,
+    private readonly flipTta = false,
+  ) {
+    this.name = desc.name;
+    this.batch = new BatchBuffer(desc.input.width, desc.input.height, desc.input);
+    this.inputName = desc.input.name ?? runner.inputNames[0];
+  }
+
+  async estimate(image: RgbImage, frames: readonly FaceFrame[]): Promise<AgeGenderRaw> {
+    return this.runBatch(frames.length, (slot, i, flip) => this.batch.fill(slot, image, frames[i], this.desc.crop, flip));
+  }
+
+  /** For already-cropped faces (e.g. aligned dataset crops), resized whole. */
+  async estimateCrops(images: readonly RgbImage[]): Promise<AgeGenderRaw> {
+    return this.runBatch(images.length, (slot, i, flip) => this.batch.fillWhole(slot, images[i], flip));
+  }
+
+  private async runBatch(n: number, fill: (slot: number, face: number, flip: boolean) => void): Promise<AgeGenderRaw> {
+    const res: AgeGenderRaw = { male: new Float32Array(n), years: new Float32Array(n), low: new Float32Array(n), high: new Float32Array(n) };
+    if (n === 0) return res;
+    const views = this.flipTta ? 2 : 1;
+    const items = n * views;
+    this.batch.ensure(items);
+    for (let i = 0; i < n; i++) {
+      fill(i, i, false);
+      if (this.flipTta) fill(n + i, i, true);
+    }
+    const out = await this.runner.run({ [this.inputName]: { data: this.batch.view(items), dims: this.batch.dims(items) } });
+    const { gender, age, bins } = pickOutputs(out, items);
+    const dist = new Float64Array(bins);
+    for (let i = 0; i < n; i++) {
+      dist.fill(0);
+      let male = 0;
+      for (let v = 0; v < views; v++) {
+        const k = v * n + i;
+        male += gender[k] / views;
+        for (let b = 0; b < bins; b++) dist[b] += age[k * bins + b] / views;
+      }
+      const s = summarise(dist);
+      res.male[i] = male;
+      res.years[i] = s.mean;
+      res.low[i] = s.low;
+      res.high[i] = s.high;
+    }
+    return res;
+  }
+}
+
+function pickOutputs(out: Record<string, TensorData>, n: number): { gender: Float32Array; age: Float32Array; bins: number } {
+  let gender: Float32Array | undefined;
+  let age: Float32Array | undefined;
+  let bins = 0;
+  for (const t of Object.values(out)) {
+    const per = t.data.length / n;
+    if (per === 1) gender = t.data;
+    else if (per === 100 || per === 101) {
+      age = t.data;
+      bins = per;
+    }
+  }
+  if (!gender || !age) throw new Error('age-gender model: expected a 1-value gender output and a 100-bin age output per face');
+  return { gender, age, bins };
+}
+
+/** Mean and 10th/90th percentiles of an age distribution over integer years (bin i = i years). */
+export function summarise(dist: Float64Array): { mean: number; low: number; high: number } {
+  let total = 0;
+  let mean = 0;
+  for (let b = 0; b < dist.length; b++) {
+    total += dist[b];
+    mean += b * dist[b];
+  }
+  if (total <= 0) return { mean: 0, low: 0, high: 0 };
+  mean /= total;
+  let acc = 0;
+  let low = -1;
+  let high = dist.length - 1;
+  for (let b = 0; b < dist.length; b++) {
+    acc += dist[b] / total;
+    if (low < 0 && acc >= 0.1) low = b;
+    if (acc >= 0.9) {
+      high = b;
+      break;
+    }
+  }
+  return { mean, low: Math.max(0, low), high };
+}
+
+export function genderResult(pMale: number, threshold: number): { label: GenderLabel | 'uncertain'; p: number } {
+  const label: GenderLabel = pMale >= 0.5 ? 'male' : 'female';
+  const p = label === 'male' ? pMale : 1 - pMale;
+  return { label: p >= threshold ? label : 'uncertain', p: Math.round(p * 1000) / 1000 };
+}
