@@ -70,7 +70,7 @@ export class TrafficChart extends Chart {
       {
         scales: { x: { time: true, range: () => [Date.parse(ts.from) / 1000, Date.parse(ts.to) / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
         axes: axes(t),
-        legend: { live: true },
+        legend: { live: false },
         cursor: { points: { show: false }, drag: { x: false, y: false } },
         series: [
           {},
@@ -102,6 +102,7 @@ export class EmotionChart extends Chart {
     this.replace(
       {
         scales: { x: { time: true, range: () => [Date.parse(ts.from) / 1000, Date.parse(ts.to) / 1000] }, y: { range: [0, 1] } },
+        legend: { live: false },
         axes: axes(t, (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`)),
         cursor: { points: { show: false }, drag: { x: false, y: false } },
         series: [

@@ -40,6 +40,10 @@ export function hourRange(ms) {
   return `${f(start)}–${f(end)}`;
 }
 
+export function hourStart(ms) {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric' });
+}
+
 export function startOfToday() {
   const d = new Date();
   d.setHours(0, 0, 0, 0);

@@ -1,6 +1,6 @@
 // The non-chart panels: today's KPIs, age × gender bars, per-content table, device health, privacy.
 
-import { bytes, count, duration, el, hourRange, percent, seconds } from './format.js';
+import { bytes, count, duration, el, hourRange, hourStart, percent, seconds } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,8 +18,8 @@ export function renderKpis(summary, hourly) {
   total?.passersBy.forEach((v, i) => {
     if (v > peak) [peak, peakAt] = [v, hourly.buckets[i]];
   });
-  $('kpi-peak').textContent = peak > 0 ? hourRange(Date.parse(peakAt)) : '–';
-  $('kpi-peak-note').textContent = peak > 0 ? `${count(peak)} passers-by` : '';
+  $('kpi-peak').textContent = peak > 0 ? hourStart(Date.parse(peakAt)) : '–';
+  $('kpi-peak-note').textContent = peak > 0 ? `${hourRange(Date.parse(peakAt))} · ${count(peak)} passers-by` : '';
   $('today-updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
 }
 
