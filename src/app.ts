@@ -6,6 +6,7 @@ import { HealthRegistry } from './core/health.ts';
 import { StageRunner } from './core/stages.ts';
 import type { Stage } from './core/stage.ts';
 import type { Frame, GlanceEvents } from './core/types.ts';
+import { InferenceStage } from './inference/stage.ts';
 
 /** What every stage may be handed; each stage takes only the slice of config it needs. */
 export interface AppContext {
@@ -50,7 +51,7 @@ export class App {
     // mqtt:      new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, store })
     // dashboard: new DashboardStage({ config: config.dashboard, ..., log: child('dashboard'), bus, health, store })
     // audience:  new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health })
-    // inference: new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health })
+    stages.push(new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health }));
     // capture:   new CaptureStage({ config: config.capture, log: child('capture'), frames, health })
     return stages;
   }
