@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import type { ProcessPlan } from './ffmpeg-args.ts';
+import { FrameCutter } from './frame-cutter.ts';
+import { lineSplitter } from './line-splitter.ts';
+import type { RunEnd, RunHooks, SourceRun } from './run.ts';
+
+/** How long a child gets to exit after SIGTERM before SIGKILL. */
+export const KILL_GRACE_MS = 1500;
+
+interface Member {
+  label: string;
+  child: ChildProcess;
+  exited: boolean;
+  /** "exited with code 1", "killed by SIGKILL", "spawn … ENOENT" once it is over. */
+  outcome?: string;
+  ok?: boolean;
+}
+
+/**
+ * Runs a process plan: steps chained stdout → stdin by sharing the pipe itself (the camera's raw
+ * video never passes through JavaScript), the last step's stdout cut into frames. If any member
+ * ends, the others are stopped too, so a run is always all-or-nothing.
+ */
+export function launchProcessPlan(plan: ProcessPlan, hooks: RunHooks, graceMs = KILL_GRACE_MS): SourceRun {
+  const members: Member[] = [];
+  let previousStdout: Readable | undefined;
+  for (const step of plan.steps) {
+    const child = spawn(step.command, step.args, {
+      stdio: [previousStdout ?? 'ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    // The child now holds its own copy of the pipe; ours must not read from it nor keep it open
+    // (so the writer gets EPIPE if the reader dies).
+    previousStdout?.destroy();
+    const member: Member = { label: step.label, child, exited: false };
+    members.push(member);
+    const lines = lineSplitter((line) => hooks.stderr(step.label, line));
+    child.stderr!.on('data', (chunk: Buffer) => lines.push(chunk));
+    child.stderr!.on('end', () => lines.flush());
+    previousStdout = child.stdout!;
+  }
+
+  const last = members[members.length - 1];
+  const cutter = new FrameCutter(hooks.pool, hooks.frame);
+  last.child.stdout!.on('data', (chunk: Buffer) => cutter.push(chunk));
+
+  let stopping = false;
+  let firstFailure: Member | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const terminate = () => {
+    for (const m of members) {
+      if (m.exited) continue;
+      m.child.kill('SIGTERM');
+      // A stopped (SIGSTOP) or wedged process only acts on SIGTERM once continued.
+      m.child.kill('SIGCONT');
+    }
+    killTimer ??= setTimeout(() => {
+      for (const m of members) if (!m.exited) m.child.kill('SIGKILL');
+    }, graceMs);
+    killTimer.unref();
+  };
+
+  const memberDone = members.map(
+    (m) =>
+      new Promise<void>((resolve) => {
+        const finish = (ok: boolean, outcome: string) => {
+          if (m.exited) return;
+          m.exited = true;
+          m.ok = ok;
+          m.outcome = outcome;
+          if (!ok) firstFailure ??= m;
+          // One member down means the pipeline is broken: stop the rest.
+          terminate();
+          resolve();
+        };
+        m.child.once('error', (err) => finish(false, `${m.label}: ${err.message}`));
+        // 'close' rather than 'exit' for the last member: its stdout is fully read by then.
+        m.child.once(m === last ? 'close' : 'exit', (code, signal) =>
+          finish(code === 0, signal ? `${m.label} killed by ${signal}` : `${m.label} exited with code ${code}`),
+        );
+      }),
+  );
+
+  const ended: Promise<RunEnd> = Promise.all(memberDone).then(() => {
+    if (killTimer) clearTimeout(killTimer);
+    if (cutter.pending > 0) hooks.stderr(last.label, `discarded ${cutter.pending} bytes of an incomplete last frame`);
+    cutter.reset();
+    const success = !stopping && members.every((m) => m.ok);
+    // The first member to fail is the cause; the rest were stopped because of it.
+    const cause = firstFailure ?? last;
+    return { success, detail: stopping ? 'stopped' : (cause.outcome ?? 'ended') };
+  });
+
+  return {
+    pids: members.map((m) => m.child.pid).filter((p): p is number => p !== undefined),
+    finite: plan.finite,
+    ended,
+    async stop() {
+      stopping = true;
+      terminate();
+      await ended;
+    },
+  };
+}
