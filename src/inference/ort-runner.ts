@@ -25,21 +25,21 @@ export async function openOrtRunner(name: string, file: string, opts: OrtOptions
   } catch (err) {
     throw new ResourceError(`model ${name}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
   }
-  const supported = new Set(ort.listSupportedBackends().map((b) => b.name));
+  // GPU providers need libraries the default install does not ship; only the runtime module probes
+  // them (once, with the reason logged). This plain opener stays on the CPU.
+  const providers = opts.providers.filter((p) => p === 'cpu');
+  if (providers.length === 0) providers.push('cpu');
   let lastErr: unknown;
-  for (const provider of opts.providers) {
-    if (provider !== 'cpu' && !supported.has(provider)) {
-      log?.debug({ model: name, provider }, 'execution provider not in this onnxruntime build: skipped');
-      continue;
-    }
+  for (const provider of providers) {
     try {
-      const session = await ort.InferenceSession.create(bytes, {
+      const options: ort.InferenceSession.SessionOptions = {
         executionProviders: [provider],
-        intraOpNumThreads: opts.intraOpThreads || undefined,
-        interOpNumThreads: opts.interOpThreads || undefined,
         graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
         logSeverityLevel: 3,
-      });
+      };
+      if (opts.intraOpThreads) options.intraOpNumThreads = opts.intraOpThreads;
+      if (opts.interOpThreads) options.interOpNumThreads = opts.interOpThreads;
+      const session = await ort.InferenceSession.create(bytes, options);
       return new OrtRunner(name, provider, session);
     } catch (err) {
       lastErr = err;
