@@ -85,6 +85,7 @@ export function renderContent(rows) {
 
 /** Reads the first present path: probes are owned by other stages and may name fields differently. */
 function pick(obj, ...paths) {
+  if (!obj || typeof obj !== 'object') return undefined;
   for (const p of paths) {
     const v = p.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), obj);
     if (v !== undefined && v !== null) return v;
@@ -92,34 +93,47 @@ function pick(obj, ...paths) {
   return undefined;
 }
 
+const CAPTURE_CLASS = { streaming: 'ok', starting: 'warn', stalled: 'warn', backoff: 'warn', idle: 'warn', failed: 'bad', ended: 'warn', stopped: 'warn' };
+
+/**
+ * Device health from /api/health. Probes belong to other stages (capture, inference, MQTT), so each
+ * row reads the first field present and shows a dash rather than failing when a stage is absent.
+ */
 export function renderHealth(h, liveFps) {
   const list = $('health-list');
   const rows = [];
   const add = (label, value, cls = '') => rows.push([label, value, cls]);
+  const probes = h.probes ?? h;
 
-  const capture = pick(h, 'capture.state', 'capture.status');
-  add('Capture', capture ?? 'not running', capture === undefined ? 'warn' : /^(running|streaming|ok|up|capturing)$/i.test(String(capture)) ? 'ok' : 'warn');
-  const source = pick(h, 'capture.source');
+  const capture = pick(probes, 'capture.state');
+  add('Capture', capture ?? 'not running', capture === undefined ? 'warn' : (CAPTURE_CLASS[capture] ?? ''));
+  const source = pick(probes, 'capture.source');
   if (source !== undefined) add('Source', String(source));
-  const fps = pick(h, 'capture.fps', 'inference.fps', 'audience.fps') ?? liveFps;
-  add('Frame rate', Number.isFinite(fps) ? `${Number(fps).toFixed(1)} fps` : '–');
-  const dropped = pick(h, 'capture.dropped', 'capture.drops', 'capture.framesDropped', 'inference.dropped');
-  const offered = pick(h, 'capture.frames', 'capture.offered', 'capture.framesCaptured');
-  add('Dropped frames', dropped === undefined ? '–' : offered ? `${count(dropped)} of ${count(offered)}` : count(dropped));
-  const providers = pick(h, 'inference.providers', 'inference.provider', 'inference.executionProviders');
-  add('Inference', providers === undefined ? 'not running' : Array.isArray(providers) ? providers.join(', ') : String(providers), providers === undefined ? 'warn' : '');
-  const latency = pick(h, 'inference.latencyMs.total', 'inference.latencyMs', 'inference.meanMs');
-  if (typeof latency === 'number') add('Inference time', `${latency.toFixed(1)} ms / frame`);
-  const cpu = pick(h, 'system.cpuPercent');
-  add('CPU (this process)', cpu === undefined ? '–' : `${cpu.toFixed(0)} %`, cpu > 180 ? 'warn' : '');
-  add('Memory (RSS)', bytes(pick(h, 'system.rssBytes')));
-  const temp = pick(h, 'system.temperatureC');
-  add('Temperature', temp === undefined ? 'no sensor' : `${temp.toFixed(0)} °C`, temp >= 80 ? 'bad' : temp >= 70 ? 'warn' : '');
-  const broker = pick(h, 'mqtt.state', 'mqtt.status', 'mqtt.connected');
+  const captureFps = pick(probes, 'capture.fps');
+  const inferFps = pick(probes, 'inference.fps') ?? liveFps;
+  add('Frame rate', [captureFps, inferFps].every(Number.isFinite) ? `${captureFps.toFixed(1)} captured · ${inferFps.toFixed(1)} analysed` : Number.isFinite(inferFps) ? `${inferFps.toFixed(1)} fps` : '–');
+  const dropped = pick(probes, 'capture.dropped', 'inference.dropped');
+  const captured = pick(probes, 'capture.captured');
+  add('Dropped frames', dropped === undefined ? '–' : captured ? `${count(dropped)} of ${count(captured)} (${percent(dropped / captured)})` : count(dropped));
+  const providers = pick(probes, 'inference.providers');
+  const providerText = providers === undefined ? undefined : Array.isArray(providers) ? providers.join(', ') : typeof providers === 'object' ? [...new Set(Object.values(providers))].join(', ') : String(providers);
+  add('Inference', providerText || 'not running', providerText ? '' : 'warn');
+  const ms = pick(probes, 'inference.ms');
+  if (ms && typeof ms === 'object') {
+    const p50 = Object.values(ms).reduce((sum, m) => sum + (m?.p50 ?? 0), 0);
+    if (p50 > 0) add('Inference time', `${p50.toFixed(1)} ms / frame (median)`);
+  }
+  const cpu = pick(h, 'cpu_percent', 'system.cpu_percent');
+  add('CPU (this process)', Number.isFinite(cpu) ? `${cpu.toFixed(0)} %` : '–');
+  add('Memory (RSS)', bytes(pick(h, 'rss_bytes', 'system.rss_bytes')));
+  const temp = pick(h, 'temperature_c', 'system.temperature_c');
+  add('Temperature', Number.isFinite(temp) ? `${temp.toFixed(0)} °C` : 'no sensor', temp >= 80 ? 'bad' : temp >= 70 ? 'warn' : '');
+  const mqtt = pick(h, 'mqtt', 'probes.mqtt');
+  const broker = pick(mqtt, 'state', 'status', 'connected');
   add('MQTT broker', broker === undefined ? 'off' : broker === true ? 'connected' : broker === false ? 'disconnected' : String(broker),
-    broker === true || /^(connected|ok|up)$/i.test(String(broker)) ? 'ok' : broker === undefined ? '' : 'warn');
-  const outbox = pick(h, 'mqtt.outbox', 'mqtt.outboxDepth', 'mqtt.outbox.depth', 'mqtt.queued');
-  if (outbox !== undefined) add('Outbox', `${count(outbox)} waiting`, outbox > 1000 ? 'warn' : '');
+    broker === true || /^(connected|online|ok)$/i.test(String(broker)) ? 'ok' : broker === undefined ? '' : 'warn');
+  const outbox = pick(h, 'outbox_depth') ?? pick(mqtt, 'outbox_depth', 'outbox');
+  if (Number.isFinite(outbox)) add('Outbox', `${count(outbox)} waiting`, outbox > 1000 ? 'warn' : '');
 
   list.replaceChildren(...rows.flatMap(([label, value, cls]) => [el('dt', '', label), el('dd', cls, String(value))]));
   $('health-uptime').textContent = `up ${duration(h.uptime_s)}`;
@@ -130,6 +144,8 @@ export function renderPrivacy(info) {
   $('privacy-emotion').hidden = !p.emotion;
   $('privacy-emotion-group').hidden = !p.emotion;
   $('emotion-card').hidden = !p.emotion;
+  // Without the emotion chart, age × gender takes the whole row instead of leaving a hole beside it.
+  $('agegender-card').classList.toggle('wide', !p.emotion);
   $('privacy-k').textContent = String(p.kAnonymity);
   $('privacy-retention').textContent = String(p.retentionDays);
   $('privacy-regions').textContent =
