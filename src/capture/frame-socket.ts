@@ -1,0 +1,70 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * The channel ffmpeg writes frames into: a connected pair of UNIX sockets, one end given to the
+ * child as its stdout, the other read by us into ONE reused buffer (net's `onread` option). A
+ * plain child stdout pipe allocates a fresh Buffer per read, which at thousands of reads per second
+ * left tens of MB of garbage for the collector; this reads with no allocation at all.
+ * The socket lives in a fresh 0700 directory (only this user can connect in the instant before we
+ * do) and is unlinked as soon as the pair is connected.
+ */
+export interface FrameSocket {
+  /** Pass as the child's stdout in spawn's stdio, then call releaseChildEnd(). */
+  childEnd: net.Socket;
+  /** Closes our copy of the child's end, so the reader sees EOF when the child exits. */
+  releaseChildEnd(): void;
+  /** Resolves at EOF (the writer exited) or after close(). */
+  ended: Promise<void>;
+  close(): void;
+}
+
+export async function openFrameSocket(onData: (chunk: Uint8Array) => void, bufferBytes = 256 * 1024): Promise<FrameSocket> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'glance-capture-'));
+  const socketPath = path.join(dir, 'frames.sock');
+  const server = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+    const buffer = Buffer.allocUnsafeSlow(bufferBytes);
+    const reader = net.connect({
+      path: socketPath,
+      onread: {
+        buffer,
+        callback: (n: number, buf: Uint8Array) => {
+          onData(buf.subarray(0, n));
+          return true;
+        },
+      },
+    });
+    const connected = new Promise<void>((resolve, reject) => {
+      reader.once('connect', resolve);
+      reader.once('error', reject);
+    });
+    const [childEnd] = await Promise.all([accepted, connected]);
+    const ended = new Promise<void>((resolve) => {
+      reader.once('close', () => resolve());
+      reader.on('error', () => reader.destroy());
+    });
+    return {
+      childEnd,
+      releaseChildEnd: () => childEnd.destroy(),
+      ended,
+      close() {
+        childEnd.destroy();
+        reader.destroy();
+      },
+    };
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
