@@ -7,6 +7,8 @@ import { StageRunner } from './core/stages.ts';
 import type { Stage } from './core/stage.ts';
 import type { Frame, GlanceEvents } from './core/types.ts';
 import { InferenceStage } from './inference/stage.ts';
+import { AudienceStage } from './audience/stage.ts';
+import { StoreStage } from './telemetry/store/stage.ts';
 
 /** What every stage may be handed; each stage takes only the slice of config it needs. */
 export interface AppContext {
@@ -47,10 +49,13 @@ export class App {
     const child = (module: string) => log.child({ module });
     void config, bus, frames, health, child;
     const stages: Stage[] = [];
-    // store:     new StoreStage({ config: config.storage, privacy: config.privacy, log: child('store'), bus, health })
+    // A minute stays open until a visit ended in it has surely been emitted (maxAbsenceMs after the face left).
+    const closeDelayMs = Math.max(10_000, config.audience.maxAbsenceMs + 5_000);
+    const storeStage = new StoreStage({ config: config.storage, privacy: config.privacy, log: child('store'), bus, health, closeDelayMs });
+    stages.push(storeStage);
     // mqtt:      new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, store })
     // dashboard: new DashboardStage({ config: config.dashboard, ..., log: child('dashboard'), bus, health, store })
-    // audience:  new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health })
+    stages.push(new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health }));
     stages.push(new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health }));
     // capture:   new CaptureStage({ config: config.capture, log: child('capture'), frames, health })
     return stages;

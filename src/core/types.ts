@@ -78,17 +78,44 @@ export interface LiveView {
   fps: number;
 }
 
-/** A closed minute of aggregates, one row per breakdown cell. */
+/**
+ * A closed minute of aggregates, one row per breakdown cell. Cells with fewer than privacy.kAnonymity
+ * passers-by are merged into one row whose four keys are all 'other' (docs/metrics.md).
+ */
 export interface MinuteAggregate {
-  minute: string; // ISO-8601 UTC, minute precision
+  minute: string; // ISO-8601 UTC, minute precision (seconds always :00)
   ageBand: string;
   gender: string;
   emotion: string;
-  contentId: string;
+  /** Content playing (proof of play), null when none was known. */
+  contentId: string | null;
   passersBy: number;
   watchers: number;
   dwellS: number;
   attentionS: number;
+}
+
+/** Totals of a closed minute: no breakdown, so not subject to k-anonymity. */
+export interface MinuteTotals {
+  frames: number;
+  faces: number;
+  passersBy: number;
+  watchers: number;
+  dwellS: number;
+  attentionS: number;
+}
+
+/**
+ * A minute as stored, emitted after its transaction commits. The totals of that minute replace any
+ * earlier message for the same minute (a minute is re-emitted, with its new totals, only if more data
+ * for it arrives after it closed, e.g. a restart within the same minute).
+ */
+export interface MinuteClosed {
+  minute: string;
+  rows: MinuteAggregate[];
+  /** Always set by the store (optional only so hand-built test events stay short). */
+  totals?: MinuteTotals;
+  kAnonymity?: number;
 }
 
 /** Events on the bus. */
@@ -96,6 +123,6 @@ export interface GlanceEvents {
   faces: FrameFaces;
   visit: Visit;
   live: LiveView;
-  minuteClosed: { minute: string; rows: MinuteAggregate[] };
+  minuteClosed: MinuteClosed;
   contentChanged: { contentId: string | null };
 }

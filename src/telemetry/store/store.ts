@@ -1,0 +1,277 @@
+import { statSync } from 'node:fs';
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { PrivacyConfig } from '../../audience/privacy-config.ts';
+import { EMOTIONS, type MinuteAggregate, type MinuteClosed, type Visit } from '../../core/types.ts';
+import { applyKAnonymity, OTHER } from './k-anonymity.ts';
+import { migrate, SCHEMA_VERSION } from './migrations.ts';
+import { MinuteBook, type CellKey, type OpenMinute } from './minute-book.ts';
+import { asResourceError, openDatabase } from './open-database.ts';
+import { iso, StoreQueries, type Breakdown, type Bucket, type Instant, type MinuteRow, type Summary, type Timeseries } from './queries.ts';
+import { applyRetention, type RetentionResult } from './retention.ts';
+
+export interface StoreOptions {
+  dataDir: string;
+  privacy: PrivacyConfig;
+  log?: Logger;
+  /** Wall clock for retention and backup names; tests pass a fixed one. */
+  now?: () => number;
+}
+
+/**
+ * Runs inside the transaction that writes a minute, after its rows are in: a consumer that must never
+ * miss a minute (the MQTT outbox) inserts its own rows here, so they commit or roll back with the
+ * minute itself. Each hook runs in a savepoint; one that throws is rolled back alone and logged.
+ */
+export type MinuteCommitHook = (closed: MinuteClosed, db: Database.Database) => void;
+
+const MAX_CONTENT_ID = 200;
+const GENDERS = new Set(['male', 'female', 'unknown']);
+const EMOTION_SET = new Set<string>([...EMOTIONS, 'unknown']);
+
+/**
+ * The anonymized aggregate store: <dataDir>/glance.db (SQLite, WAL). Visits and frame counts are
+ * added to the open minute in memory (nothing per person is ever written); closeMinute() writes one
+ * minute in one transaction. Queries apply k-anonymity to every breakdown.
+ */
+export class Store {
+  private readonly book = new MinuteBook();
+  private readonly hooks = new Set<MinuteCommitHook>();
+  private readonly queries: StoreQueries;
+  private readonly k: number;
+  private lastClosed: number | null;
+  private closed = false;
+  /** Visits or frames that were malformed and skipped. */
+  rejected = 0;
+
+  private constructor(
+    private readonly database: Database.Database,
+    readonly dir: string,
+    readonly file: string,
+    private readonly opts: StoreOptions,
+  ) {
+    this.k = opts.privacy.kAnonymity;
+    this.queries = new StoreQueries(database, this.k);
+    this.lastClosed = this.queries.lastClosedMinute();
+  }
+
+  /** Opens (creating or migrating, with a backup first) the database in dataDir. */
+  static async open(opts: StoreOptions): Promise<Store> {
+    const { db, dir, file } = openDatabase(opts.dataDir);
+    try {
+      await migrate(db, { dataDir: dir, file, log: opts.log, now: opts.now });
+      return new Store(db, dir, file, opts);
+    } catch (err) {
+      db.close();
+      throw asResourceError(err, file);
+    }
+  }
+
+  /** The connection, for the MQTT outbox (migration 2). Same process, same connection: no lock waits. */
+  get db(): Database.Database {
+    return this.database;
+  }
+
+  get schemaVersion(): number {
+    return SCHEMA_VERSION;
+  }
+
+  /** Adds a visit to the minute its track ended in. Malformed visits are counted and skipped. */
+  recordVisit(visit: Visit): boolean {
+    const at = visit.endedAt;
+    const ok = [at, visit.dwellS, visit.attentionS].every((n) => typeof n === 'number' && Number.isFinite(n) && n >= 0);
+    if (!ok) {
+      this.rejected++;
+      return false;
+    }
+    this.book.addVisit(at, this.cellKey(visit), {
+      passersBy: 1,
+      watchers: visit.watcher ? 1 : 0,
+      dwellS: visit.dwellS,
+      attentionS: visit.attentionS,
+    });
+    return true;
+  }
+
+  /** Counts one analysed frame and its faces in the minute of its capture time. */
+  recordFrame(counts: { wallMs: number; faces: number }): boolean {
+    if (!Number.isFinite(counts.wallMs) || counts.wallMs < 0 || !Number.isInteger(counts.faces) || counts.faces < 0) {
+      this.rejected++;
+      return false;
+    }
+    this.book.addFrame(counts.wallMs, counts.faces);
+    return true;
+  }
+
+  /** Starts (ms) of the minutes held in memory, oldest first. */
+  openMinutes(): number[] {
+    return this.book.minutes();
+  }
+
+  /** Start (ms) of the newest minute written, or null. */
+  get lastClosedMinuteMs(): number | null {
+    return this.lastClosed === null ? null : this.lastClosed * 1000;
+  }
+
+  onMinuteCommit(hook: MinuteCommitHook): () => void {
+    this.hooks.add(hook);
+    return () => this.hooks.delete(hook);
+  }
+
+  /**
+   * Writes one open minute in one transaction: its counters row and its cells, added to what is
+   * already stored for that minute (so a minute written before a restart is completed, not counted
+   * twice: memory only ever holds what was not committed). Returns what was stored, k-anonymized, or
+   * undefined if that minute holds nothing. On failure the minute goes back to memory and the error
+   * is thrown; nothing was written.
+   */
+  closeMinute(minuteMs: number): MinuteClosed | undefined {
+    this.assertOpen();
+    const m = this.book.take(minuteMs);
+    if (!m) return undefined;
+    try {
+      const closed = this.database.transaction(() => this.write(m)).immediate();
+      this.lastClosed = Math.max(this.lastClosed ?? 0, m.minuteMs / 1000);
+      return closed;
+    } catch (err) {
+      this.book.restore(m);
+      throw err;
+    }
+  }
+
+  /** Closes every open minute that started before beforeMs (all of them when omitted). */
+  closeMinutes(beforeMs = Infinity): MinuteClosed[] {
+    const out: MinuteClosed[] = [];
+    for (const minute of this.book.minutes()) {
+      if (minute >= beforeMs) break;
+      const closed = this.closeMinute(minute);
+      if (closed) out.push(closed);
+    }
+    return out;
+  }
+
+  summary(q: { from: Instant; to: Instant }): Summary {
+    this.assertOpen();
+    return this.queries.summary(q);
+  }
+
+  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown }): Timeseries {
+    this.assertOpen();
+    return this.queries.timeseries(q);
+  }
+
+  minutes(from: Instant, to: Instant, by?: Breakdown): MinuteRow[] {
+    this.assertOpen();
+    return this.queries.minutes(from, to, by);
+  }
+
+  /** Deletes minutes (and backups) older than privacy.retentionDays. */
+  retain(nowMs = this.opts.now?.() ?? Date.now()): RetentionResult {
+    this.assertOpen();
+    return applyRetention(this.database, this.dir, this.opts.privacy.retentionDays, nowMs);
+  }
+
+  /** Bytes of the database and its WAL on disk. */
+  sizeBytes(): number {
+    let total = 0;
+    for (const f of [this.file, `${this.file}-wal`]) {
+      try {
+        total += statSync(f).size;
+      } catch {
+        /* no WAL right after a checkpoint */
+      }
+    }
+    return total;
+  }
+
+  get isOpen(): boolean {
+    return !this.closed;
+  }
+
+  /** Closes the connection. Minutes still open in memory are NOT written: call closeMinutes() first. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const pending = this.book.size;
+    if (pending > 0) this.opts.log?.warn({ minutes: pending }, 'store closed with unwritten minutes');
+    // Fold the WAL back into the main file so a copied data directory is one self-contained file.
+    try {
+      this.database.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      this.opts.log?.warn({ err }, 'WAL checkpoint at close failed');
+    }
+    this.database.close();
+  }
+
+  private write(m: OpenMinute): MinuteClosed {
+    const minuteS = m.minuteMs / 1000;
+    const db = this.database;
+    db.prepare(
+      `INSERT INTO minute_counters (minute, frames, faces) VALUES (?, ?, ?)
+       ON CONFLICT (minute) DO UPDATE SET frames = frames + excluded.frames, faces = faces + excluded.faces`,
+    ).run(minuteS, m.frames, m.faces);
+    const upsert = db.prepare(
+      `INSERT INTO minute_aggregates (minute, age_band, gender, emotion, content_id, passers_by, watchers, dwell_s, attention_s)
+       VALUES (@minute, @ageBand, @gender, @emotion, @contentId, @passersBy, @watchers, @dwellS, @attentionS)
+       ON CONFLICT (minute, age_band, gender, emotion, content_id) DO UPDATE SET
+         passers_by = passers_by + excluded.passers_by, watchers = watchers + excluded.watchers,
+         dwell_s = dwell_s + excluded.dwell_s, attention_s = attention_s + excluded.attention_s`,
+    );
+    for (const cell of m.cells.values()) upsert.run({ minute: minuteS, ...cell });
+
+    // What leaves the store is what is stored now (all runs' contributions), k-anonymized.
+    const minute = iso(minuteS);
+    const cells = (db
+      .prepare(
+        `SELECT age_band AS ageBand, gender, emotion, content_id AS contentId, passers_by AS passersBy, watchers,
+                dwell_s AS dwellS, attention_s AS attentionS
+         FROM minute_aggregates WHERE minute = ? ORDER BY age_band, gender, emotion, content_id`,
+      )
+      .all(minuteS) as Array<Omit<MinuteAggregate, 'minute'>>).map((c) => ({ minute, ...c, contentId: c.contentId === '' ? null : c.contentId }));
+    const counters = db.prepare('SELECT frames, faces FROM minute_counters WHERE minute = ?').get(minuteS) as { frames: number; faces: number };
+    const totals = { ...counters, passersBy: 0, watchers: 0, dwellS: 0, attentionS: 0 };
+    for (const c of cells) {
+      totals.passersBy += c.passersBy;
+      totals.watchers += c.watchers;
+      totals.dwellS += c.dwellS;
+      totals.attentionS += c.attentionS;
+    }
+    totals.dwellS = round3(totals.dwellS);
+    totals.attentionS = round3(totals.attentionS);
+    const rows = applyKAnonymity(
+      cells,
+      this.k,
+      (s) => ({ minute, ageBand: OTHER, gender: OTHER, emotion: OTHER, contentId: OTHER, ...s }),
+      (a, b) => cellOrder(a).localeCompare(cellOrder(b)),
+    ).map((r) => ({ ...r, dwellS: round3(r.dwellS), attentionS: round3(r.attentionS) }));
+    const closed: MinuteClosed = { minute, rows, totals, kAnonymity: this.k };
+
+    for (const hook of this.hooks) {
+      try {
+        db.transaction(() => hook(closed, db))();
+      } catch (err) {
+        this.opts.log?.error({ err, minute }, 'minute commit hook failed; its writes were rolled back, the minute is kept');
+      }
+    }
+    return closed;
+  }
+
+  /** The breakdown key of a visit, with labels checked: a value from a buggy stage cannot become a new column value. */
+  private cellKey(v: Visit): CellKey {
+    const emotion = this.opts.privacy.emotion && EMOTION_SET.has(v.dominantEmotion) ? v.dominantEmotion : 'unknown';
+    const content = typeof v.contentId === 'string' ? v.contentId.slice(0, MAX_CONTENT_ID) : '';
+    return {
+      ageBand: typeof v.ageBand === 'string' && /^[0-9]{1,3}(-[0-9]{1,3}|\+)$/.test(v.ageBand) ? v.ageBand : 'unknown',
+      gender: GENDERS.has(v.gender) ? v.gender : 'unknown',
+      emotion,
+      contentId: content,
+    };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('store is closed');
+  }
+}
+
+const cellOrder = (c: Omit<MinuteAggregate, 'minute'>) => [c.ageBand, c.gender, c.emotion, c.contentId ?? ''].join('\u0000');
+const round3 = (n: number) => Math.round(n * 1000) / 1000;
