@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import type { IClientOptions } from 'mqtt';
+import { resolveSecret, type Secret } from '../../config/secret.ts';
+import { ConfigError, ResourceError } from '../../core/stage.ts';
+import type { MqttConfig } from '../config.ts';
+
+/** Where the client connects, with credentials and TLS material already loaded. */
+export interface BrokerTarget {
+  url: string;
+  /** The URL without credentials: safe for logs, health and the dashboard. */
+  display: string;
+  options: Pick<IClientOptions, 'username' | 'password' | 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
+}
+
+/** Strips user:password@ from a broker URL. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+function readPem(file: string, key: 'ca' | 'cert' | 'key'): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw new ResourceError(`mqtt.${key}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+  }
+}
+
+function secret(value: Secret | undefined, key: string, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return resolveSecret(value, env);
+  } catch (err) {
+    throw new ResourceError(`${key}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** The external broker of mqtt.url: certificates verified always, client certificate when configured. */
+export function externalTarget(config: MqttConfig & { url: string }, env: NodeJS.ProcessEnv): BrokerTarget {
+  if ((config.cert === undefined) !== (config.key === undefined)) {
+    throw new ConfigError('mqtt.cert and mqtt.key go together: set both for a client certificate, or neither');
+  }
+  const password = secret(config.password, 'mqtt.password', env);
+  if (password !== undefined && config.username === undefined) throw new ConfigError('mqtt.password is set but mqtt.username is not');
+  return {
+    url: config.url,
+    display: redactUrl(config.url),
+    options: {
+      username: config.username,
+      password,
+      ca: config.ca ? readPem(config.ca, 'ca') : undefined,
+      cert: config.cert ? readPem(config.cert, 'cert') : undefined,
+      key: config.key ? readPem(config.key, 'key') : undefined,
+      rejectUnauthorized: true,
+    },
+  };
+}
+
+/** Our own client of the embedded broker, through loopback when it listens on every interface. */
+export function embeddedTarget(host: string, port: number, username: string | undefined, password: string | undefined): BrokerTarget {
+  const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  const url = `mqtt://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}`;
+  return { url, display: url, options: { username, password } };
+}
+
+export function embeddedCredentials(config: MqttConfig, env: NodeJS.ProcessEnv): { username?: string; password?: string } {
+  const { username } = config.embedded;
+  const password = secret(config.embedded.password, 'mqtt.embedded.password', env);
+  if ((username === undefined) !== (password === undefined)) {
+    throw new ConfigError('mqtt.embedded.username and mqtt.embedded.password go together: set both to require a login, or neither');
+  }
+  return { username, password };
+}

@@ -1,0 +1,145 @@
+import type { Logger } from 'pino';
+
+/**
+ * The part of a better-sqlite3 Database the outbox uses. Typed structurally so the outbox works on
+ * the store's own connection (one database, one writer) without depending on its type declarations.
+ */
+export interface SqliteDatabase {
+  readonly name: string;
+  prepare(sql: string): SqliteStatement;
+  // Loose on purpose: better-sqlite3's own typing returns a Transaction<F> wrapper, which is callable.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  transaction(fn: (...args: any[]) => any): (...args: any[]) => any;
+}
+interface SqliteStatement {
+  run(...params: unknown[]): { changes: number; lastInsertRowid: number | bigint };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+}
+
+/** The table the store's migration 2 creates; tests without the store create it with this SQL. */
+export const OUTBOX_TABLE_SQL = `CREATE TABLE IF NOT EXISTS outbox (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  qos INTEGER NOT NULL DEFAULT 1,
+  retain INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+)`;
+
+export interface OutboxMessage {
+  topic: string;
+  payload: string;
+  qos: 0 | 1;
+  retain: boolean;
+}
+
+export interface OutboxRow extends OutboxMessage {
+  id: number;
+  createdAt: number;
+}
+
+interface RawRow {
+  id: number;
+  topic: string;
+  payload: string;
+  qos: number;
+  retain: number;
+  created_at: number;
+}
+
+/** How often (at most) a run of drops is logged: a long outage must not flood the journal. */
+const DROP_LOG_INTERVAL_MS = 60_000;
+
+/**
+ * Durable queue of messages waiting for the broker's PUBACK, in the same SQLite database as the
+ * aggregates so a visit is never lost between "counted" and "published". Rows are read in id order
+ * and deleted only when acknowledged. The table is bounded: when full, the oldest rows are dropped,
+ * counted and logged (drop-oldest keeps the newest data, which matters most after a long outage).
+ */
+export class Outbox {
+  private count: number;
+  private droppedTotal = 0;
+  private lastDropLog = -Infinity;
+  private droppedSinceLog = 0;
+  private readonly insert;
+  private readonly deleteOne;
+  private readonly deleteOldest;
+  private readonly selectAfter;
+  private readonly enqueueTx;
+
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly opts: { max: number; log: Pick<Logger, 'warn'>; now?: () => number },
+  ) {
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();
+    if (!table) {
+      throw new Error(`mqtt outbox: table "outbox" is missing in ${db.name}; the store's migration 2 creates it and must run before MQTT starts`);
+    }
+    this.insert = db.prepare('INSERT INTO outbox (topic, payload, qos, retain, created_at) VALUES (?, ?, ?, ?, ?)');
+    this.deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?');
+    this.deleteOldest = db.prepare('DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ?)');
+    this.selectAfter = db.prepare('SELECT id, topic, payload, qos, retain, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
+    this.count = (db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    this.enqueueTx = db.transaction((msg: OutboxMessage, createdAt: number) => {
+      const id = Number(this.insert.run(msg.topic, msg.payload, msg.qos, msg.retain ? 1 : 0, createdAt).lastInsertRowid);
+      this.count += 1;
+      let dropped = 0;
+      if (this.count > this.opts.max) {
+        dropped = this.deleteOldest.run(this.count - this.opts.max).changes;
+        this.count -= dropped;
+      }
+      return { id, dropped };
+    });
+  }
+
+  /** Adds a message at the end; returns its row id. May drop the oldest rows to stay within max. */
+  enqueue(msg: OutboxMessage): number {
+    const { id, dropped } = this.enqueueTx(msg, (this.opts.now ?? Date.now)()) as { id: number; dropped: number };
+    if (dropped > 0) this.noteDropped(dropped);
+    return id;
+  }
+
+  /** Up to `limit` rows with id greater than `afterId`, oldest first. */
+  peek(afterId = 0, limit = 100): OutboxRow[] {
+    return (this.selectAfter.all(afterId, limit) as RawRow[]).map((r) => ({
+      id: r.id,
+      topic: r.topic,
+      payload: r.payload,
+      qos: r.qos === 0 ? 0 : 1,
+      retain: r.retain === 1,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** Removes a row once the broker acknowledged it. Returns false if it was already gone (dropped). */
+  delete(id: number): boolean {
+    const removed = this.deleteOne.run(id).changes > 0;
+    if (removed) this.count -= 1;
+    return removed;
+  }
+
+  /** Rows waiting for a PUBACK. */
+  get depth(): number {
+    return this.count;
+  }
+
+  /** Rows dropped by the bound since this outbox was opened. */
+  get dropped(): number {
+    return this.droppedTotal;
+  }
+
+  private noteDropped(n: number): void {
+    this.droppedTotal += n;
+    this.droppedSinceLog += n;
+    const now = (this.opts.now ?? Date.now)();
+    if (now - this.lastDropLog >= DROP_LOG_INTERVAL_MS) {
+      this.opts.log.warn(
+        { dropped: this.droppedSinceLog, droppedTotal: this.droppedTotal, outboxMax: this.opts.max },
+        `mqtt outbox full (mqtt.outboxMax ${this.opts.max}): dropped the ${this.droppedSinceLog} oldest unsent message(s)`,
+      );
+      this.lastDropLog = now;
+      this.droppedSinceLog = 0;
+    }
+  }
+}
