@@ -90,9 +90,9 @@ function checkUrl(text: string, bad: (why: string) => never): string {
   return text;
 }
 
-/** Hides the password of scheme://user:password@host URLs in logs, health and errors. */
+/** Hides the password of every scheme://user:password@host URL in a text (logs, health, errors). */
 export function maskUrlCredentials(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]*@/i, '$1***@');
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]*@/gi, '$1***@');
 }
 
 /** A readable name of the source for logs and health (credentials masked, gst pipelines shortened). */

@@ -56,7 +56,11 @@ export async function prepareSource(spec: Exclude<SourceSpec, { kind: 'auto' }>,
     case 'v4l2': {
       const stat = statOrNull(spec.device);
       if (!stat) throw new ResourceError(`capture.source ${description}: no such device`);
-      if (!stat.isCharacterDevice()) throw new ResourceError(`capture.source ${description}: not a video device`);
+      // Linux video4linux devices have major number 81 (a /dev/null would otherwise pass).
+      const major = Number((BigInt(stat.rdev) >> 8n) & 0xfffn);
+      if (!stat.isCharacterDevice() || (process.platform === 'linux' && major !== 81)) {
+        throw new ResourceError(`capture.source ${description}: not a video device`);
+      }
       break;
     }
     default:
