@@ -113,7 +113,7 @@ export class VisitAccumulator {
     if (this.emotionFrames === 0) return out;
     for (const label of EMOTIONS) {
       const sum = this.emotionSums.get(label);
-      if (sum !== undefined) out[label] = sum / this.emotionFrames;
+      if (sum !== undefined && sum > 0) out[label] = sum / this.emotionFrames;
     }
     return out;
   }
