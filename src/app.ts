@@ -9,6 +9,7 @@ import type { Frame, GlanceEvents } from './core/types.ts';
 import { InferenceStage } from './inference/stage.ts';
 import { AudienceStage } from './audience/stage.ts';
 import { StoreStage } from './telemetry/store/stage.ts';
+import { CaptureStage } from './capture/stage.ts';
 
 /** What every stage may be handed; each stage takes only the slice of config it needs. */
 export interface AppContext {
@@ -57,7 +58,7 @@ export class App {
     // dashboard: new DashboardStage({ config: config.dashboard, ..., log: child('dashboard'), bus, health, store })
     stages.push(new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health }));
     stages.push(new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health }));
-    // capture:   new CaptureStage({ config: config.capture, log: child('capture'), frames, health })
+    stages.push(new CaptureStage({ config: config.capture, log: child('capture'), frames, health }));
     return stages;
   }
 
