@@ -109,7 +109,7 @@ export async function audience(yaml = ''): Promise<AudienceHarness> {
     visitAt.push(now);
   });
   bus.on('live', (l) => lives.push(l));
-  await stage.start(new AbortController().signal);
+  await stage.start();
   return {
     config,
     bus,

@@ -13,7 +13,7 @@ const RESOURCE_CODES = /^SQLITE_(CANTOPEN|READONLY|NOTADB|CORRUPT|FULL|IOERR|PER
  * machine (missing parent, no permission, read-only disk, a file that is not a database) becomes a
  * ResourceError naming the path, and nothing existing is modified or removed.
  */
-export function openDatabase(dataDir: string): { db: Database.Database; dir: string; file: string } {
+export function openDatabase(dataDir: string, opts: { maxVersion?: number } = {}): { db: Database.Database; dir: string; file: string } {
   const dir = path.resolve(dataDir);
   try {
     mkdirSync(dir, { recursive: true, mode: 0o750 });
@@ -29,6 +29,14 @@ export function openDatabase(dataDir: string): { db: Database.Database; dir: str
   let db: Database.Database | undefined;
   try {
     db = new Database(file);
+    // Refuse a newer schema before any pragma below rewrites the file header: such a file stays byte-identical.
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (opts.maxVersion !== undefined && version > opts.maxVersion) {
+      throw new ResourceError(
+        `database ${file} has schema version ${version}, newer than this Glance understands (${opts.maxVersion}); ` +
+          'run the newer Glance, or move the file away to start empty (it is left untouched)',
+      );
+    }
     // WAL: readers (dashboard queries) never block the minute writer. FULL: a committed minute
     // survives a power cut too, at one fsync per minute.
     const mode = db.pragma('journal_mode = WAL', { simple: true });

@@ -57,7 +57,7 @@ export class Store {
 
   /** Opens (creating or migrating, with a backup first) the database in dataDir. */
   static async open(opts: StoreOptions): Promise<Store> {
-    const { db, dir, file } = openDatabase(opts.dataDir);
+    const { db, dir, file } = openDatabase(opts.dataDir, { maxVersion: SCHEMA_VERSION });
     try {
       await migrate(db, { dataDir: dir, file, log: opts.log, now: opts.now });
       return new Store(db, dir, file, opts);
