@@ -32,7 +32,7 @@ export async function runEval(kind: Kind, opts: EvalCliOptions, configPath: stri
     const evalPrivacy = { ...privacy, emotion: kind === 'emotion' ? true : privacy.emotion, ignoreRegions: [], minFaceSize: 0 };
     const limit = opts.limit !== undefined ? positive(opts.limit, '--limit') : undefined;
     const models = describeModels(kind, inference, opts.cropped === true);
-    analyzer = await createAnalyzer(inference, evalPrivacy, pino({ level: 'warn' }, pino.destination(2)), { detectOnly: kind === 'detect' });
+    analyzer = await createAnalyzer(inference, evalPrivacy, pino({ level: 'error' }, pino.destination(2)), { detectOnly: kind === 'detect' });
     if (kind === 'emotion') {
       await evalEmotion(analyzer, { data: opts.data, cropped: opts.cropped === true, out: opts.out, limit, models }, print);
     } else if (kind === 'age-gender') {

@@ -49,7 +49,7 @@ export async function runAnalyze(input: string, opts: AnalyzeRunOptions, configP
 
   let analyzer: Analyzer;
   try {
-    analyzer = await createAnalyzer(cfg.inference, cfg.privacy, pino({ level: 'warn' }, pino.destination(2)));
+    analyzer = await createAnalyzer(cfg.inference, cfg.privacy, pino({ level: 'error' }, pino.destination(2)));
   } catch (e) {
     err.write(`glance: ${(e as Error).message}\n`);
     if (e instanceof ResourceError) err.write('glance: build the models with `glance models build` (run by npm ci), or pick others with --detector/--emotion-model/--age-gender-model\n');

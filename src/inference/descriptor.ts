@@ -18,6 +18,8 @@ export interface ModelDescriptor {
   family: string;
   /** Absolute path of the .onnx file. */
   file: string;
+  /** The manifest it was read from; absent for a bare `family:model.onnx` reference. */
+  manifestFile?: string;
   input: TensorFormat & { name?: string; width: number; height: number };
   labels?: string[];
   /**
@@ -105,7 +107,7 @@ function fromManifest(path: string, familyOverride?: string): ModelDescriptor {
   const family = familyOverride ?? str(raw.decoder) ?? str(raw.family) ?? NAME_FAMILY[name] ?? guessFamily(name);
   const fileRef = str(raw.file) ?? str(raw.onnx) ?? str(raw.model) ?? `${name}.onnx`;
   const file = isAbsolute(fileRef) ? fileRef : resolve(dirname(path), fileRef);
-  return withDefaults(name, file, family, raw);
+  return { ...withDefaults(name, file, family, raw), manifestFile: path };
 }
 
 function withDefaults(name: string, file: string, family: string, raw: Record<string, unknown>): ModelDescriptor {

@@ -3,16 +3,28 @@ import type { InferenceConfig } from './config.ts';
 import type { ModelDescriptor } from './descriptor.ts';
 import type { ModelRunner } from './model-runner.ts';
 import { openOrtRunner } from './ort-runner.ts';
+import { openModel as openWithManifest } from './runtime/index.ts';
 
 /**
- * Opens a described model with the configured execution providers and threads. A missing or
- * corrupt file is a ResourceError naming the file (the daemon exits 3).
+ * Opens a described model with the configured execution providers and threads. Models with a
+ * manifest go through the runtime (manifest validation, provider fallback, warm-up); a bare
+ * `family:model.onnx` reference (a quick comparison of a drop-in without writing a manifest) is
+ * opened directly on the CPU. Any failure is a ResourceError naming the file (the daemon exits 3).
  */
 export async function openModel(desc: ModelDescriptor, config: InferenceConfig, log?: Logger): Promise<ModelRunner> {
-  return openOrtRunner(desc.name, desc.file, {
-    providers: config.providers,
-    intraOpThreads: config.intraOpThreads,
-    interOpThreads: config.interOpThreads,
-    graphOptimizationLevel: config.graphOptimizationLevel,
-  }, log);
+  if (desc.manifestFile) {
+    return openWithManifest(
+      desc.manifestFile,
+      {
+        modelsDir: config.modelsDir,
+        providers: config.providers,
+        intraOpThreads: config.intraOpThreads,
+        interOpThreads: config.interOpThreads,
+        graphOptimizationLevel: config.graphOptimizationLevel,
+        onnxruntimePath: config.onnxruntimePath,
+      },
+      log,
+    );
+  }
+  return openOrtRunner(desc.name, desc.file, { providers: ['cpu'], intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads, graphOptimizationLevel: config.graphOptimizationLevel }, log);
 }

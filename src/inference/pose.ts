@@ -18,10 +18,10 @@ const DEG = 180 / Math.PI;
 
 /**
  * Pitch of the brow-to-chin axis when a face looks straight into the camera: the chin sits in front
- * of the forehead in the mesh's depth, so the raw axis reads tilted by this much (measured on the
- * frontal faces of the face-api demo photos).
+ * of the forehead in the mesh's depth, so the raw axis reads tilted down by this much. Measured as the
+ * median over 58 aligned frontal UTKFace crops (the mean was -10.54).
  */
-const MESH_PITCH_OFFSET_DEG = 0;
+const MESH_PITCH_OFFSET_DEG = -10.5;
 
 /**
  * From the 3-D mesh: the face's axes are the cheek-to-cheek and brow-to-chin vectors (x, y, z all in
