@@ -1,8 +1,9 @@
 import type { FramePool } from './frame-pool.ts';
 
 /**
- * Cuts a raw rgb24 byte stream (ffmpeg's stdout) into whole frames. Each byte is copied exactly
- * once, from the pipe chunk into a pooled frame buffer; nothing is concatenated or grown.
+ * Cuts ffmpeg's raw rgb24 byte stream into whole frames without copying: the socket reads straight
+ * into the unfilled rest of the current frame buffer (target()), then reports how many bytes landed
+ * (commit()). A full buffer becomes a frame; the next read goes into a fresh one from the pool.
  */
 export class FrameCutter {
   private current: Uint8Array | undefined;
@@ -13,29 +14,28 @@ export class FrameCutter {
     private readonly onFrame: (data: Uint8Array) => void,
   ) {}
 
-  push(chunk: Uint8Array): void {
-    const size = this.pool.frameBytes;
-    let offset = 0;
-    while (offset < chunk.byteLength) {
-      this.current ??= this.pool.acquire();
-      const n = Math.min(size - this.filled, chunk.byteLength - offset);
-      this.current.set(chunk.subarray(offset, offset + n), this.filled);
-      this.filled += n;
-      offset += n;
-      if (this.filled === size) {
-        const frame = this.current;
-        this.current = undefined;
-        this.filled = 0;
-        this.onFrame(frame);
-      }
-    }
+  /** Where the next bytes go: the rest of the frame being filled (never a frame already handed out). */
+  target(): Uint8Array {
+    this.current ??= this.pool.acquire();
+    return this.current.subarray(this.filled);
   }
 
-  /** Bytes of an incomplete frame (a source that ended mid-frame); the partial frame is discarded. */
+  /** n bytes were written into the last target(). */
+  commit(n: number): void {
+    this.filled += n;
+    if (this.filled < this.pool.frameBytes) return;
+    const frame = this.current!;
+    this.current = undefined;
+    this.filled = 0;
+    this.onFrame(frame);
+  }
+
+  /** Bytes of an incomplete frame (a source that ended mid-frame). */
   get pending(): number {
     return this.filled;
   }
 
+  /** Discards a partial frame, returning its buffer to the pool. */
   reset(): void {
     if (this.current) this.pool.release(this.current);
     this.current = undefined;

@@ -17,8 +17,9 @@ export class FramePool {
     const buffer = this.spare.pop();
     if (buffer) return buffer;
     this.allocated++;
-    // Outside Node's shared 8 KiB slab: each frame is its own allocation, freed on its own.
-    return new Uint8Array(this.frameBytes);
+    // Not zero-filled (every byte is written before a frame is handed out) and outside Node's
+    // shared 8 KiB slab, so each frame is its own allocation, freed on its own.
+    return Buffer.allocUnsafeSlow(this.frameBytes);
   }
 
   release(buffer: Uint8Array): void {

@@ -5,9 +5,10 @@ import path from 'node:path';
 
 /**
  * The channel ffmpeg writes frames into: a connected pair of UNIX sockets, one end given to the
- * child as its stdout, the other read by us into ONE reused buffer (net's `onread` option). A
- * plain child stdout pipe allocates a fresh Buffer per read, which at thousands of reads per second
- * left tens of MB of garbage for the collector; this reads with no allocation at all.
+ * child as its stdout, the other read by us with net's `onread` option, which lets the reader say
+ * where each read goes. The kernel then copies frame bytes straight into the frame buffers: no
+ * intermediate Buffer per read (a plain child stdout pipe allocates one per read, tens of MB of
+ * garbage a second at full speed) and no copy in JavaScript at all.
  * The socket lives in a fresh 0700 directory (only this user can connect in the instant before we
  * do) and is unlinked as soon as the pair is connected.
  */
@@ -21,7 +22,14 @@ export interface FrameSocket {
   close(): void;
 }
 
-export async function openFrameSocket(onData: (chunk: Uint8Array) => void, bufferBytes = 256 * 1024): Promise<FrameSocket> {
+export interface ReadTarget {
+  /** The memory the next read fills (up to its length). */
+  target(): Uint8Array;
+  /** n bytes were just read into the last target. */
+  commit(n: number): void;
+}
+
+export async function openFrameSocket(sink: ReadTarget): Promise<FrameSocket> {
   const dir = mkdtempSync(path.join(tmpdir(), 'glance-capture-'));
   const socketPath = path.join(dir, 'frames.sock');
   const server = net.createServer();
@@ -34,13 +42,13 @@ export async function openFrameSocket(onData: (chunk: Uint8Array) => void, buffe
       });
     });
     const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
-    const buffer = Buffer.allocUnsafeSlow(bufferBytes);
     const reader = net.connect({
       path: socketPath,
       onread: {
-        buffer,
-        callback: (n: number, buf: Uint8Array) => {
-          onData(buf.subarray(0, n));
+        // Called for the first read and again after every read: the next place to read into.
+        buffer: () => sink.target(),
+        callback: (n: number) => {
+          sink.commit(n);
           return true;
         },
       },

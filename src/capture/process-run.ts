@@ -83,7 +83,7 @@ export function launchProcessPlan(plan: ProcessPlan, hooks: RunHooks, graceMs = 
   const run = async (): Promise<RunEnd> => {
     let socket: FrameSocket;
     try {
-      socket = await openFrameSocket((chunk) => cutter.push(chunk));
+      socket = await openFrameSocket(cutter);
     } catch (err) {
       return { success: false, detail: `cannot open the frame socket: ${(err as Error).message}` };
     }

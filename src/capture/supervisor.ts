@@ -6,7 +6,7 @@ import { maskUrlCredentials } from './source-spec.ts';
 
 /**
  * starting: a run was launched, no frame yet · streaming: frames arrive · stalled: no frame for
- * stallTimeoutMs, the run is being killed · backoff: waiting to restart · failed: gave up after
+ * stallTimeoutMs (or no first one within startTimeoutMs), the run is being killed · backoff: waiting to restart · failed: gave up after
  * maxRestarts · ended: a finite source (file without loop) played to its end · stopped: by stop().
  */
 export type CaptureState = 'idle' | 'starting' | 'streaming' | 'stalled' | 'backoff' | 'failed' | 'ended' | 'stopped';
@@ -19,7 +19,7 @@ export interface SupervisorOptions {
   pool: FramePool;
   onFrame: (data: Uint8Array) => void;
   log: Logger;
-  config: Pick<CaptureConfig, 'stallTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'maxRestarts'>;
+  config: Pick<CaptureConfig, 'startTimeoutMs' | 'stallTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'maxRestarts'>;
   /** stderr lines logged per window; the rest are counted and summarised. */
   stderrLines?: number;
   stderrWindowMs?: number;
@@ -98,15 +98,16 @@ export class Supervisor {
       // Stall watchdog: checks a few times per timeout, so detection takes at most ~1.25x the timeout.
       const watchdog = setInterval(() => {
         if (stalled || this.abort.signal.aborted) return;
-        const since = firstFrameAt === undefined ? startedAt : this.lastFrameAt;
-        const silentMs = performance.now() - since;
-        if (silentMs < config.stallTimeoutMs) return;
+        const starting = firstFrameAt === undefined;
+        const silentMs = performance.now() - (starting ? startedAt : this.lastFrameAt);
+        const limitMs = starting ? config.startTimeoutMs : config.stallTimeoutMs;
+        if (silentMs < limitMs) return;
         stalled = true;
         this.setState('stalled');
-        this.lastError = firstFrameAt === undefined ? `no first frame within ${config.stallTimeoutMs} ms` : `stalled: no frame for ${Math.round(silentMs)} ms`;
-        log.warn({ silentMs: Math.round(silentMs), stallTimeoutMs: config.stallTimeoutMs }, 'capture source stalled; restarting it');
+        this.lastError = starting ? `no first frame within ${limitMs} ms` : `stalled: no frame for ${Math.round(silentMs)} ms`;
+        log.warn({ silentMs: Math.round(silentMs), limitMs, starting }, 'capture source stalled; restarting it');
         void run.stop();
-      }, Math.max(25, Math.min(1000, config.stallTimeoutMs / 4)));
+      }, Math.max(25, Math.min(1000, Math.min(config.stallTimeoutMs, config.startTimeoutMs) / 4)));
       let end: RunEnd;
       try {
         end = await run.ended;

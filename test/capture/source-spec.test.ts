@@ -68,3 +68,8 @@ test('passwords in URLs are masked wherever they appear', (t) => {
   const err = t.throws(() => parseSourceSpec('rtsp://admin:hunter2@'));
   t.false(err?.message.includes('hunter2'));
 });
+
+test('CaptureStage.start rejects a bad source with that ConfigError (exit code 2) before launching anything', async (t) => {
+  const { startCapture } = await import('./helpers.ts');
+  await t.throwsAsync(startCapture(t, { source: 'webcam0' }), { instanceOf: ConfigError, message: /^capture\.source "webcam0": unknown source/ });
+});

@@ -101,3 +101,21 @@ test('start(signal) honours an abort: nothing is launched', async (t) => {
   t.deepEqual(stage.sourcePids, []);
   await stage.stop();
 });
+
+test('a source that connects but never sends a first frame is restarted after startTimeoutMs', async (t) => {
+  const http = await import('node:http');
+  const hanging = http.createServer(() => {
+    /* accepts the request, never answers: a camera web server that hangs */
+  });
+  await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => {
+    hanging.closeAllConnections();
+    hanging.close();
+  });
+  const { port } = hanging.address() as import('node:net').AddressInfo;
+  const h = await startCapture(t, { source: `http://127.0.0.1:${port}/video.mjpg`, startTimeoutMs: 500, stallTimeoutMs: 30000, backoffInitialMs: 50 });
+  await waitFor(() => h.capture().restarts >= 2, 10000, 'two restarts');
+  t.regex(h.capture().lastError ?? '', /no first frame within 500 ms/);
+  t.true(h.records.some((r) => r.msg === 'capture source stalled; restarting it' && r.starting === true));
+  t.is(h.capture().captured, 0);
+});
