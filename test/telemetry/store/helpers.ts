@@ -53,3 +53,32 @@ export function rows<T = Record<string, unknown>>(dir: string, sql: string, ...p
     db.close();
   }
 }
+
+/** The only tables the database may ever hold: aggregates, counters, the MQTT outbox (and SQLite's own). */
+export const EXPECTED_TABLES = ['minute_aggregates', 'minute_counters', 'outbox', 'sqlite_sequence'];
+
+/**
+ * Privacy invariants of a data directory's database, read through a separate connection (so a WAL
+ * not yet checkpointed is included): only the expected tables, no views or triggers, and not one
+ * BLOB value in any column of any table.
+ */
+export function privacyProblems(dir: string): string[] {
+  const db = readDb(dir);
+  const problems: string[] = [];
+  try {
+    const objects = db.prepare("SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_autoindex_%' ORDER BY name").all() as Array<{ type: string; name: string }>;
+    const tables = objects.filter((o) => o.type === 'table').map((o) => o.name);
+    if (JSON.stringify(tables) !== JSON.stringify(EXPECTED_TABLES)) problems.push(`tables ${tables.join(', ')}`);
+    for (const o of objects.filter((x) => x.type !== 'table')) problems.push(`unexpected ${o.type} ${o.name}`);
+    for (const table of tables) {
+      const cols = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as Array<{ name: string }>;
+      for (const { name } of cols) {
+        const n = (db.prepare(`SELECT count(*) AS n FROM "${table}" WHERE typeof("${name}") = 'blob'`).get() as { n: number }).n;
+        if (n > 0) problems.push(`${n} BLOB value(s) in ${table}.${name}`);
+      }
+    }
+  } finally {
+    db.close();
+  }
+  return problems;
+}
