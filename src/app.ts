@@ -9,6 +9,7 @@ import type { Frame, GlanceEvents } from './core/types.ts';
 import { InferenceStage } from './inference/stage.ts';
 import { AudienceStage } from './audience/stage.ts';
 import { StoreStage } from './telemetry/store/stage.ts';
+import { DashboardStage } from './dashboard/stage.ts';
 import { CaptureStage } from './capture/stage.ts';
 
 /** What every stage may be handed; each stage takes only the slice of config it needs. */
@@ -55,7 +56,9 @@ export class App {
     const storeStage = new StoreStage({ config: config.storage, privacy: config.privacy, log: child('store'), bus, health, closeDelayMs });
     stages.push(storeStage);
     // mqtt:      new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, store })
-    // dashboard: new DashboardStage({ config: config.dashboard, ..., log: child('dashboard'), bus, health, store })
+    stages.push(
+      new DashboardStage({ config: config.dashboard, device: config.device, privacy: config.privacy, fullConfig: config, dataDir: config.storage.dataDir, log: child('dashboard'), bus, health, storeStage }),
+    );
     stages.push(new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health }));
     stages.push(new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health }));
     stages.push(new CaptureStage({ config: config.capture, log: child('capture'), frames, health }));

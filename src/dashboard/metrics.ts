@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { GlanceEvents } from '../core/types.ts';
-import type { SystemStats } from './system-stats.ts';
+import { ProcessStats } from '../telemetry/mqtt/process-stats.ts';
 
 const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5];
 
@@ -18,11 +18,11 @@ export class DashboardMetrics {
   private lastFps = 0;
   private peopleInView = 0;
   private cached: { at: number; value: Record<string, unknown> } | undefined;
+  private readonly board = new ProcessStats(null);
 
   constructor(
-    private readonly bus: EventBus<GlanceEvents>,
+    bus: EventBus<GlanceEvents>,
     private readonly health: HealthRegistry,
-    private readonly system: SystemStats,
     liveClients: () => number,
   ) {
     const registers = [this.registry];
@@ -97,7 +97,7 @@ export class DashboardMetrics {
       help: 'hottest thermal zone of the board (absent when the board exposes none)',
       registers,
       collect: gauge((g) => {
-        const t = this.system.read().temperatureC;
+        const t = this.board.read().temperature_c;
         if (t !== null) g.set(t);
       }),
     });

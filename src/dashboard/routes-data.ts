@@ -65,7 +65,7 @@ export function registerDataRoutes(
     const q = parseBucketRange(req.query, now(), 'hour');
     refuseEmotionWhenOff(req.query.by, privacy);
     const ts = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by });
-    const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[:]/g, '');
+    const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '');
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="glance-${deps.device.id}-${stamp(q.from)}-${stamp(q.to)}-${q.bucket}.csv"`)

@@ -17,7 +17,7 @@ import { renderNotice } from './notice.ts';
 import { formatValidationErrors } from './query.ts';
 import { registerDataRoutes } from './routes-data.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
-import { SystemStats } from './system-stats.ts';
+import { HealthView } from './health-view.ts';
 
 export interface DashboardDeps {
   config: DashboardConfig;
@@ -30,7 +30,8 @@ export interface DashboardDeps {
   health: HealthRegistry;
   data: DashboardDataSource;
   auth: AuthPolicy;
-  system?: SystemStats;
+  /** Where the database lives, for the disk-free figure in /api/health. */
+  dataDir?: string | null;
   /** Clock for default ranges; tests pin it. */
   now?: () => number;
 }
@@ -43,7 +44,6 @@ export interface DashboardDeps {
 export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   const { config, log, bus, health } = deps;
   const now = deps.now ?? Date.now;
-  const system = deps.system ?? new SystemStats();
   const assets = loadAssets();
 
   const app = Fastify({
@@ -59,10 +59,14 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   });
 
   const live = new LiveHub(bus, config.liveMaxHz, config.maxLiveClients);
-  const metrics = new DashboardMetrics(bus, health, system, () => live.size);
+  const metrics = new DashboardMetrics(bus, health, () => live.size);
+  const healthView = new HealthView(bus, health, deps.device.id, deps.dataDir ?? null, now);
   live.start();
   app.addHook('preClose', async () => live.closeAll());
-  app.addHook('onClose', async () => metrics.close());
+  app.addHook('onClose', async () => {
+    metrics.close();
+    healthView.close();
+  });
 
   registerSecurityHeaders(app, { checkLoopbackHost: !deps.auth.enabled && isLoopbackHost(config.host) });
   registerAuth(app, { policy: deps.auth, sessionHours: config.sessionHours, loginAttemptsPerMinute: config.loginAttemptsPerMinute, now });
@@ -86,7 +90,7 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
     reply.type('text/html; charset=utf-8').send(renderNotice(deps.device, deps.privacy)),
   );
 
-  app.get('/api/health', async () => ({ device: deps.device.id, time: new Date(now()).toISOString(), ...health.snapshot() }));
+  app.get('/api/health', async () => healthView.message());
   app.get('/api/config', async () => maskSecrets(deps.fullConfig));
   app.get('/api/info', async () => ({
     device: { id: deps.device.id, name: deps.device.name, location: deps.device.location },

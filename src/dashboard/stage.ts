@@ -10,7 +10,6 @@ import { resolveAuthPolicy } from './auth-policy.ts';
 import type { DashboardConfig } from './config.ts';
 import type { DashboardDataSource } from './data-source.ts';
 import { build } from './server.ts';
-import { SystemStats } from './system-stats.ts';
 
 export interface DashboardStageDeps {
   config: DashboardConfig;
@@ -23,6 +22,8 @@ export interface DashboardStageDeps {
   health: HealthRegistry;
   /** The store stage; its `store` exists once it has started, which is before this stage starts. */
   storeStage: { readonly store: DashboardDataSource | undefined };
+  /** storage.dataDir, for the disk-free figure in /api/health. */
+  dataDir?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -48,9 +49,7 @@ export class DashboardStage implements Stage {
     const auth = resolveAuthPolicy(config, this.deps.env);
     const store = this.deps.storeStage.store;
     if (!store) throw new Error('dashboard: the store stage has not started (it must start before the dashboard)');
-    const system = new SystemStats();
-    health.register('system', () => system.read());
-    this.app = await build({ ...this.deps, data: store, auth, system });
+    this.app = await build({ ...this.deps, data: store, auth });
     throwIfAborted(signal);
     try {
       await this.app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
@@ -73,7 +72,6 @@ export class DashboardStage implements Stage {
 
   async stop(): Promise<void> {
     this.deps.health.unregister('dashboard');
-    this.deps.health.unregister('system');
     const app = this.app;
     this.app = undefined;
     await app?.close();

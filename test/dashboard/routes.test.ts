@@ -2,7 +2,7 @@ import test from 'ava';
 import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { CONTENT_SECURITY_POLICY } from '../../src/dashboard/security-headers.ts';
-import { harness } from './helpers.ts';
+import { harness, seedToday } from './helpers.ts';
 
 const NOW = Date.parse('2025-06-15T12:00:00Z');
 
@@ -105,15 +105,24 @@ test('/api/config serves the effective config with every secret masked', async (
   t.notRegex(h.logs(), /s3cret/);
 });
 
-test('/api/health is the shared health snapshot plus device and time', async (t) => {
-  const h = await harness('device: {id: shop-7}', { now: () => NOW });
+test('/api/health is the MQTT health message: process figures, probes, people in view, watchers last hour', async (t) => {
+  const h = await harness('device: {id: shop-7}');
   t.teardown(h.close);
-  h.health.register('capture', () => ({ state: 'running', fps: 14.9, dropped: 3 }));
+  h.health.register('capture', () => ({ state: 'streaming', fps: 14.9, dropped: 3 }));
+  h.bus.emit('live', { wallMs: Date.now(), width: 640, height: 360, fps: 14, people: [{ box: { x: 1, y: 1, width: 9, height: 9 }, watching: true }] });
+  h.bus.emit('contentChanged', { contentId: 'spring-sale' });
+  seedToday(h, { visits: 60, hours: 0.5 });
   const body = (await h.app.inject('/api/health')).json();
-  t.is(body.device, 'shop-7');
-  t.is(body.time, '2025-06-15T12:00:00.000Z');
-  t.deepEqual(body.capture, { state: 'running', fps: 14.9, dropped: 3 });
-  t.is(typeof body.uptime_s, 'number');
+  t.is(body.schema, 'glance.health/1');
+  t.is(body.device_id, 'shop-7');
+  t.deepEqual(body.probes.capture, { state: 'streaming', fps: 14.9, dropped: 3 });
+  t.is(body.probes.store.open, true);
+  t.is(body.people_in_view, 1);
+  t.is(body.content_id, 'spring-sale');
+  t.true(body.watchers_last_hour > 0, 'watchers of the closed minutes of the last hour');
+  t.true(body.rss_bytes > 1e6);
+  t.is(typeof body.cpu_percent, 'number');
+  t.is(body.mqtt.connected, false, 'no MQTT stage: reported as not connected');
 });
 
 test('query validation: invalid dates, reversed ranges, unknown buckets, huge ranges, unknown parameters', async (t) => {

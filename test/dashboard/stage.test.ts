@@ -6,36 +6,47 @@ import { HealthRegistry } from '../../src/core/health.ts';
 import { ConfigError, ResourceError } from '../../src/core/stage.ts';
 import type { GlanceEvents } from '../../src/core/types.ts';
 import { DashboardStage } from '../../src/dashboard/stage.ts';
-import { captureLogger, openStoreSource } from './helpers.ts';
+import { rmSync } from 'node:fs';
+import type { ExecutionContext } from 'ava';
+import { captureLogger, startStore } from './helpers.ts';
 
-function stage(yaml: string) {
+/** A dashboard stage after a real store stage, as app.ts wires them; both are stopped at teardown. */
+async function stage(t: ExecutionContext, yaml: string) {
   const config = parseConfig(yaml);
   const { log, lines } = captureLogger('info');
   const health = new HealthRegistry();
+  const bus = new EventBus<GlanceEvents>(log);
+  const { storeStage, dir } = await startStore(config, bus, health, log);
   const s = new DashboardStage({
     config: config.dashboard,
     device: config.device,
     privacy: config.privacy,
     fullConfig: config,
     log,
-    bus: new EventBus<GlanceEvents>(log),
+    bus,
     health,
-    storeStage: { store: openStoreSource() },
+    storeStage,
+    dataDir: dir,
     env: {},
+  });
+  t.teardown(async () => {
+    await s.stop();
+    await storeStage.stop();
+    rmSync(dir, { recursive: true, force: true });
   });
   return { stage: s, logs: lines, health };
 }
 
 test('starts on a loopback port, says whether auth is on, serves, and stops', async (t) => {
-  const { stage: s, logs, health } = stage('dashboard: {port: 0}');
+  const { stage: s, logs, health } = await stage(t, 'dashboard: {port: 0}');
   await s.start(new AbortController().signal);
-  t.teardown(() => s.stop());
   t.regex(s.address!, /^http:\/\/127\.0\.0\.1:\d+$/);
   t.regex(logs(), /dashboard listening on http:\/\/127\.0\.0\.1:\d+, auth off \(bound to loopback/);
   const res = await fetch(`${s.address}/api/health`);
   t.is(res.status, 200);
-  t.like(health.snapshot(), { dashboard: { auth: false } });
-  t.is(typeof (health.snapshot().system as { rssBytes: number }).rssBytes, 'number');
+  const body = await res.json();
+  t.is(typeof body.disk_free_bytes, 'number', 'storage.dataDir reached the health view');
+  t.like(body.probes, { dashboard: { auth: false }, store: { open: true } });
   await s.stop();
   await t.throwsAsync(fetch(`${s.address}/api/health`));
   t.is(health.snapshot().dashboard, undefined);
@@ -46,22 +57,21 @@ test('a port in use is a ResourceError (exit 3)', async (t) => {
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   t.teardown(() => new Promise<void>((r) => blocker.close(() => r())));
   const port = (blocker.address() as net.AddressInfo).port;
-  const { stage: s } = stage(`dashboard: {port: ${port}}`);
+  const { stage: s } = await stage(t, `dashboard: {port: ${port}}`);
   const err = await t.throwsAsync(s.start(new AbortController().signal), { instanceOf: ResourceError });
   t.regex(err!.message, new RegExp(`cannot listen on 127.0.0.1:${port}: the port is already in use`));
   await s.stop();
 });
 
 test('off loopback without a token, start-up fails with a ConfigError saying so', async (t) => {
-  const { stage: s } = stage('dashboard: {host: 0.0.0.0, port: 0}');
+  const { stage: s } = await stage(t, 'dashboard: {host: 0.0.0.0, port: 0}');
   const err = await t.throwsAsync(s.start(new AbortController().signal), { instanceOf: ConfigError });
   t.regex(err!.message, /dashboard.token is required/);
 });
 
 test('with a token the log says auth is on, and never shows the token', async (t) => {
-  const { stage: s, logs } = stage('dashboard: {port: 0, token: "correct-horse-battery"}');
+  const { stage: s, logs } = await stage(t, 'dashboard: {port: 0, token: "correct-horse-battery"}');
   await s.start(new AbortController().signal);
-  t.teardown(() => s.stop());
   t.regex(logs(), /auth on \(token configured\)/);
   t.notRegex(logs(), /correct-horse-battery/);
   t.is((await fetch(`${s.address}/api/summary`)).status, 401);
@@ -69,7 +79,7 @@ test('with a token the log says auth is on, and never shows the token', async (t
 });
 
 test('dashboard.enabled: false starts nothing', async (t) => {
-  const { stage: s, logs } = stage('dashboard: {enabled: false}');
+  const { stage: s, logs } = await stage(t, 'dashboard: {enabled: false}');
   await s.start(new AbortController().signal);
   t.is(s.address, undefined);
   t.regex(logs(), /dashboard disabled/);

@@ -16,8 +16,9 @@ export const EMOTION_COLORS = {
   disgust: '#84cc16',
   unknown: '#cbd5e1',
   uncertain: '#cbd5e1',
+  other: '#e2e8f0',
 };
-const EMOTION_ORDER = ['happy', 'neutral', 'surprise', 'sad', 'angry', 'fear', 'disgust', 'uncertain', 'unknown'];
+const EMOTION_ORDER = ['happy', 'neutral', 'surprise', 'sad', 'angry', 'fear', 'disgust', 'uncertain', 'unknown', 'other'];
 const BUCKET_S = { minute: 60, hour: 3600, day: 86400 };
 
 function theme() {

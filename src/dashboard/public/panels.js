@@ -47,16 +47,18 @@ export function renderAgeGender(cells) {
       bar.title = `${band}, ${g}: ${count(v[g])}`;
       track.append(bar);
     }
-    box.append(el('div', 'bar-label', band === 'unknown' ? 'age ?' : band), track, el('div', 'bar-total', count(v.female + v.male + v.unknown)));
+    box.append(el('div', 'bar-label', BAND_LABEL[band] ?? band), track, el('div', 'bar-total', count(v.female + v.male + v.unknown)));
   }
   $('agegender-empty').hidden = bands.length > 0;
 }
 
-/** "0-17" < "18-24" < … < "65+" < "unknown". */
+/** "0-17" < "18-24" < … < "65+" < "unknown" < "other" (cells merged for k-anonymity). */
 function bandOrder(a, b) {
-  const n = (s) => (s === 'unknown' ? Infinity : parseInt(s, 10));
+  const n = (s) => (s === 'other' ? 1e6 : s === 'unknown' ? 1e5 : Number.isNaN(parseInt(s, 10)) ? 1e4 : parseInt(s, 10));
   return n(a) - n(b) || a.localeCompare(b);
 }
+
+const BAND_LABEL = { unknown: 'age ?', other: 'others' };
 
 export function renderContent(rows) {
   const body = $('content-rows');
@@ -71,7 +73,7 @@ export function renderContent(rows) {
     meter.append(fill);
     conv.append(meter);
     tr.append(
-      el('td', '', r.contentId ?? '(none)'),
+      el('td', r.contentId === 'other' ? 'muted' : '', r.contentId === null ? '(no content)' : r.contentId === 'other' ? 'others (small groups)' : r.contentId),
       el('td', 'num', count(r.passersBy)),
       el('td', 'num', count(r.watchers)),
       conv,
@@ -123,17 +125,27 @@ export function renderHealth(h, liveFps) {
     const p50 = Object.values(ms).reduce((sum, m) => sum + (m?.p50 ?? 0), 0);
     if (p50 > 0) add('Inference time', `${p50.toFixed(1)} ms / frame (median)`);
   }
-  const cpu = pick(h, 'cpu_percent', 'system.cpu_percent');
-  add('CPU (this process)', Number.isFinite(cpu) ? `${cpu.toFixed(0)} %` : '–');
-  add('Memory (RSS)', bytes(pick(h, 'rss_bytes', 'system.rss_bytes')));
-  const temp = pick(h, 'temperature_c', 'system.temperature_c');
+  const cpu = pick(h, 'cpu_percent');
+  add('CPU (Glance)', Number.isFinite(cpu) ? `${cpu.toFixed(0)} %` : '–');
+  add('Memory (RSS)', bytes(pick(h, 'rss_bytes')));
+  const temp = pick(h, 'temperature_c');
   add('Temperature', Number.isFinite(temp) ? `${temp.toFixed(0)} °C` : 'no sensor', temp >= 80 ? 'bad' : temp >= 70 ? 'warn' : '');
-  const mqtt = pick(h, 'mqtt', 'probes.mqtt');
-  const broker = pick(mqtt, 'state', 'status', 'connected');
-  add('MQTT broker', broker === undefined ? 'off' : broker === true ? 'connected' : broker === false ? 'disconnected' : String(broker),
-    broker === true || /^(connected|online|ok)$/i.test(String(broker)) ? 'ok' : broker === undefined ? '' : 'warn');
-  const outbox = pick(h, 'outbox_depth') ?? pick(mqtt, 'outbox_depth', 'outbox');
-  if (Number.isFinite(outbox)) add('Outbox', `${count(outbox)} waiting`, outbox > 1000 ? 'warn' : '');
+  const disk = pick(h, 'disk_free_bytes');
+  const store = pick(probes, 'store');
+  if (store) {
+    const last = store.lastClosedMinute ? new Date(store.lastClosedMinute).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : 'none yet';
+    add('Database', store.open === false ? 'closed' : `${bytes(store.sizeBytes)} · last minute ${last}`, store.open === false || store.writeErrors > 0 ? 'bad' : '');
+  }
+  if (Number.isFinite(disk)) add('Disk free', bytes(disk), disk < 500 * 1024 * 1024 ? 'warn' : '');
+  const mqtt = pick(h, 'mqtt');
+  const enabled = mqtt?.enabled !== false;
+  const connected = pick(mqtt, 'connected');
+  const broker = pick(mqtt, 'broker');
+  add('MQTT broker', !enabled || mqtt === undefined ? 'off' : `${connected ? 'connected' : 'disconnected'}${broker ? ` · ${broker}` : ''}`, !enabled ? '' : connected ? 'ok' : 'warn');
+  const outbox = pick(h, 'outbox_depth') ?? pick(mqtt, 'outbox_depth');
+  if (enabled && Number.isFinite(outbox)) add('Outbox', `${count(outbox)} waiting`, outbox > 1000 ? 'warn' : '');
+  const content = pick(h, 'content_id');
+  add('Content playing', content ?? 'none reported');
 
   list.replaceChildren(...rows.flatMap(([label, value, cls]) => [el('dt', '', label), el('dd', cls, String(value))]));
   $('health-uptime').textContent = `up ${duration(h.uptime_s)}`;
