@@ -116,8 +116,14 @@ test.serial('auto: a libcamera camera when there is no V4L2 one; else the demo, 
   t.true(records.some((r) => r.level === 40 && /DEMO slideshow/.test(r.msg)));
 });
 
-test.serial('v4l2: a missing device is a ResourceError naming it (exit 3), not a retry loop', async (t) => {
+test.serial('a missing device, file or ffmpeg is a ResourceError naming it (exit 3), not a retry loop', async (t) => {
   await t.throwsAsync(startCapture(t, { source: 'v4l2:/dev/video97' }), { instanceOf: ResourceError, message: 'capture.source v4l2:/dev/video97: no such device' });
   await t.throwsAsync(startCapture(t, { source: 'v4l2:/dev/null' }), { instanceOf: ResourceError, message: /not a video device/ });
   await t.throwsAsync(startCapture(t, { source: 'file:/nonexistent/clip.mp4' }), { instanceOf: ResourceError, message: 'capture.source file:/nonexistent/clip.mp4: no such file' });
+  const clipDir = tempDir(t);
+  writeFileSync(path.join(clipDir, 'x.mkv'), '');
+  await t.throwsAsync(startCapture(t, { source: `file:${clipDir}/x.mkv`, ffmpegPath: '/opt/nowhere/ffmpeg' }), {
+    instanceOf: ResourceError,
+    message: 'capture.ffmpegPath /opt/nowhere/ffmpeg is not an executable file',
+  });
 });
