@@ -29,7 +29,7 @@ export interface BrokerTls {
 export interface BrokerOptions {
   tls?: BrokerTls;
   auth?: { username: string; password: string };
-  /** Force an implementation (default: mosquitto when installed). */
+  /** Force an implementation (default: $GLANCE_TEST_BROKER, else mosquitto when installed). */
   impl?: 'mosquitto' | 'aedes';
 }
 
@@ -124,8 +124,9 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
 }
 
 export async function startBroker(opts: BrokerOptions = {}): Promise<TestBroker> {
-  const mosquitto = opts.impl === 'aedes' ? null : mosquittoPath();
-  if (opts.impl === 'mosquitto' && !mosquitto) throw new Error('mosquitto is not installed');
+  const wanted = opts.impl ?? (process.env.GLANCE_TEST_BROKER as BrokerOptions['impl']);
+  const mosquitto = wanted === 'aedes' ? null : mosquittoPath();
+  if (wanted === 'mosquitto' && !mosquitto) throw new Error('mosquitto is not installed');
   const impl = mosquitto ? 'mosquitto' : 'aedes';
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-broker-'));
   const port = await freePort();
@@ -193,16 +194,19 @@ async function aedesChild(spec: { port: number; dir: string; tls?: BrokerTls; au
   const stateFile = path.join(spec.dir, 'aedes-sessions.json');
   const sessions: Record<string, Array<{ topic: string; qos: number }>> = existsSync(stateFile) ? JSON.parse(readFileSync(stateFile, 'utf8')) : {};
   const auth = spec.auth;
-  const broker = await Aedes.createBroker({
-    authenticate: auth
-      ? (_client, username, password, done) => {
-          if (username === auth.username && password?.toString() === auth.password) return done(null, true);
-          const err = Object.assign(new Error('bad user name or password'), { returnCode: 4 as const });
-          process.stderr.write(`aedes: login refused for ${username}\n`);
-          done(err, false);
+  // An `authenticate: undefined` key would replace aedes's default handler: only pass one with auth.
+  const broker = await Aedes.createBroker(
+    auth
+      ? {
+          authenticate: (_client, username, password, done) => {
+            if (username === auth.username && password?.toString() === auth.password) return done(null, true);
+            const err = Object.assign(new Error('bad user name or password'), { returnCode: 4 as const });
+            process.stderr.write(`aedes: login refused for ${username}\n`);
+            done(err, false);
+          },
         }
-      : undefined,
-  });
+      : {},
+  );
   // aedes exposes its persistence at runtime but not in its types.
   const persistence = (broker as unknown as { persistence: { addSubscriptions(c: { id: string }, s: unknown[]): Promise<void> } }).persistence;
   for (const [id, subs] of Object.entries(sessions)) await persistence.addSubscriptions({ id }, subs);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { IClientOptions } from 'mqtt';
 import { resolveSecret, type Secret } from '../../config/secret.ts';
 import { ConfigError, ResourceError } from '../../core/stage.ts';
@@ -47,17 +48,24 @@ export function externalTarget(config: MqttConfig & { url: string }, env: NodeJS
   }
   const password = secret(config.password, 'mqtt.password', env);
   if (password !== undefined && config.username === undefined) throw new ConfigError('mqtt.password is set but mqtt.username is not');
+  const tls = {
+    ca: config.ca ? readPem(config.ca, 'ca') : undefined,
+    cert: config.cert ? readPem(config.cert, 'cert') : undefined,
+    key: config.key ? readPem(config.key, 'key') : undefined,
+  };
+  if (tls.ca || tls.cert) {
+    // Checked now: a bad PEM would otherwise throw out of every connection attempt.
+    try {
+      createSecureContext(tls);
+    } catch (err) {
+      const files = [config.ca, config.cert, config.key].filter(Boolean).join(', ');
+      throw new ResourceError(`mqtt.ca/cert/key: ${files}: ${(err as Error).message} (expected PEM files, and a key matching the certificate)`, { cause: err });
+    }
+  }
   return {
     url: config.url,
     display: redactUrl(config.url),
-    options: {
-      username: config.username,
-      password,
-      ca: config.ca ? readPem(config.ca, 'ca') : undefined,
-      cert: config.cert ? readPem(config.cert, 'cert') : undefined,
-      key: config.key ? readPem(config.key, 'key') : undefined,
-      rejectUnauthorized: true,
-    },
+    options: { username: config.username, password, ...tls, rejectUnauthorized: true },
   };
 }
 

@@ -36,17 +36,19 @@ export class EmbeddedBroker {
     const broker = await Aedes.createBroker({
       // A slow subscriber must not stall delivery to every other one.
       drainTimeout: 30_000,
-      authenticate:
-        username !== undefined && password !== undefined
-          ? (client, user, pass, done) => {
+      // Only with a login configured: an `authenticate: undefined` key would replace aedes's default.
+      ...(username !== undefined && password !== undefined
+        ? {
+            authenticate: (client, user, pass, done) => {
               const ok = user !== undefined && pass !== undefined && same(user, username) && same(pass, password);
               if (ok) return done(null, true);
               log.warn({ clientId: client?.id }, 'embedded broker: login refused (wrong user name or password)');
               const err = new Error('bad user name or password') as AuthenticateError;
               err.returnCode = 4;
               done(err, false);
-            }
-          : undefined,
+            },
+          }
+        : {}),
     });
     broker.on('clientError', (client, err) => log.debug({ clientId: client?.id, err }, 'embedded broker: client error'));
     this.broker = broker;

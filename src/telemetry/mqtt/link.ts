@@ -95,9 +95,11 @@ export class BrokerLink {
     if (!client) return;
     if (client.connected && farewell) await farewell().catch(() => {});
     this.client = undefined;
+    // A graceful end waits for a CONNACK when a connection attempt is under way: force it unless connected.
+    const graceful = client.connected;
     await new Promise<void>((resolve) => {
       const force = setTimeout(() => client.end(true, {}, () => resolve()), END_TIMEOUT_MS);
-      client.end(false, {}, () => {
+      client.end(!graceful, {}, () => {
         clearTimeout(force);
         resolve();
       });
