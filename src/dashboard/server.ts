@@ -105,7 +105,8 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   }));
   registerDataRoutes(app, { data: deps.data, device: deps.device, privacy: deps.privacy, now });
 
-  app.get('/api/live', async (req, reply) => {
+  // No automatic HEAD route: a HEAD request must not open a stream that never ends.
+  app.get('/api/live', { exposeHeadRoute: false }, async (req, reply) => {
     if (live.size >= live.maxClients) {
       return reply.code(503).header('retry-after', '10').send({ error: 'Service Unavailable', message: `too many live streams (max ${live.maxClients})` });
     }

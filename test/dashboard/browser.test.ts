@@ -23,6 +23,22 @@ function liveView(tick: number): LiveView {
   return { wallMs: Date.now(), width: 640, height: 360, fps: 14.6, people };
 }
 
+async function launch(t: import('ava').ExecutionContext): Promise<BrowserContext> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'glance-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1180, height: 820 },
+    deviceScaleFactor: 1,
+  });
+  t.teardown(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+  return context;
+}
+
 browserTest('the dashboard page loads without console errors and shows live and chart data', async (t) => {
   const h = await harness('device: {name: "Window display", location: "High Street store", operatorContact: "shop@example.com"}');
   t.teardown(h.close);
@@ -34,19 +50,7 @@ browserTest('the dashboard page loads without console errors and shows live and 
   const timer = setInterval(() => h.bus.emit('live', liveView(tick++)), 200);
   t.teardown(() => clearInterval(timer));
 
-  const profile = mkdtempSync(path.join(os.tmpdir(), 'glance-chromium-'));
-  let context: BrowserContext | undefined;
-  t.teardown(async () => {
-    await context?.close();
-    rmSync(profile, { recursive: true, force: true });
-  });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1180, height: 820 },
-    deviceScaleFactor: 1,
-  });
+  const context = await launch(t);
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];
   page.on('console', (msg) => {
@@ -84,4 +88,32 @@ browserTest('the dashboard page loads without console errors and shows live and 
   await page.screenshot({ path: shot, fullPage: true });
   t.true(statSync(shot).size > 10_000);
   t.deepEqual(problems, []);
+});
+
+browserTest('with a token, the page asks for it, rejects a wrong one and then shows the data', async (t) => {
+  const h = await harness('dashboard: {host: 0.0.0.0, token: "correct-horse-battery"}');
+  t.teardown(h.close);
+  seedToday(h, { visits: 60, hours: 1 });
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (h.app.server.address() as { port: number }).port;
+  const page = (await launch(t)).pages()[0];
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForSelector('#login:not([hidden])', { timeout: 10_000 });
+  t.is(await page.textContent('#kpi-passers'), '–', 'no data before login');
+  await page.fill('#login-token', 'wrong-token-here');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForFunction(() => (document.getElementById('login-error')?.textContent ?? '') !== '', undefined, { timeout: 10_000 });
+  await page.fill('#login-token', 'correct-horse-battery');
+  await page.click('#login-form button[type=submit]');
+  await page.waitForSelector('#login', { state: 'hidden', timeout: 10_000 });
+  await page.waitForFunction(() => document.getElementById('kpi-passers')?.textContent === '60', undefined, { timeout: 15_000 });
+  const cookies = await page.context().cookies();
+  const session = cookies.find((c) => c.name === 'glance_session');
+  t.truthy(session);
+  t.true(session!.httpOnly);
+  t.is(session!.sameSite, 'Strict');
+  t.deepEqual(errors, []);
 });
