@@ -122,10 +122,10 @@ function gauge(fn: (g: Gauge) => void): (this: Gauge) => void {
   };
 }
 
-/** Finds the outbox depth wherever the MQTT probe reports it (a number field whose name says outbox). */
+/** The outbox depth as the MQTT probe reports it (`mqtt.outbox_depth`), if MQTT runs. */
 export function outboxDepth(snapshot: Record<string, unknown>): number | undefined {
   for (const [, field, value] of numericLeaves(snapshot)) {
-    if (/outbox/i.test(field) && !/max|limit|capacity|bytes/i.test(field)) return value;
+    if (/^outbox_?depth$/i.test(field)) return value;
   }
   return undefined;
 }

@@ -38,7 +38,7 @@ test('/metrics: outbox depth and every numeric health field come from the health
   const h = await harness();
   t.teardown(h.close);
   let depth = 7;
-  h.health.register('mqtt', () => ({ connected: false, outbox: depth, outboxMax: 100000 }));
+  h.health.register('mqtt', () => ({ connected: false, outbox_dropped: 2, outbox_depth: depth, outbox_sent: 40 }));
   h.health.register('capture', () => ({ state: 'running', fps: 15, dropped: 4 }));
   let text = (await h.app.inject('/metrics')).body;
   t.is(value(text, 'glance_outbox_depth'), 7);
