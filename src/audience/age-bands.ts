@@ -1,8 +1,8 @@
 import { ConfigError } from '../core/stage.ts';
 
 /**
- * Age bands from their lower bounds: [18, 25, 65] gives 0-17, 18-24, 25-64, 65+. Bands are what is
- * stored; exact ages never leave the visit summary.
+ * Age bands from their lower bounds: [18, 25, 65] gives 0-17, 18-24, 25-64, 65+. Only the band is
+ * stored; the estimated age itself goes no further than the visit event.
  */
 export interface AgeBands {
   readonly labels: readonly string[];
