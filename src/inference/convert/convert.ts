@@ -24,6 +24,8 @@ export interface ConvertOptions {
   inputNames?: Record<string, string>;
   /** TF output tensor (node name, ':0' dropped) → ONNX output name. */
   outputNames?: Record<string, string>;
+  /** TF tensors to export, in order (default: the signature's outputs, else the nodes nothing consumes). */
+  outputs?: readonly string[];
   /** Relax a fixed batch of 1 to a dynamic batch dimension (default true). */
   dynamicBatch?: boolean;
   docString?: string;
@@ -54,7 +56,7 @@ export { ConvertError };
 export function convertTfjs(model: TfjsModel, opts: ConvertOptions = {}): ConvertResult {
   if (endianness() !== 'LE') throw new ConvertError('the converter writes little-endian tensors and needs a little-endian host');
   const byName = new Map(model.nodes.map((n) => [n.name, n]));
-  const outputRefs = graphOutputs(model);
+  const outputRefs = opts.outputs?.length ? [...opts.outputs] : graphOutputs(model);
   const order = topologicalOrder(model, byName, outputRefs.map((o) => parseRef(o).node));
   rejectUnsupported(model, order);
 
