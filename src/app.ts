@@ -9,6 +9,7 @@ import type { Frame, GlanceEvents } from './core/types.ts';
 import { InferenceStage } from './inference/stage.ts';
 import { AudienceStage } from './audience/stage.ts';
 import { StoreStage } from './telemetry/store/stage.ts';
+import { MqttStage } from './telemetry/mqtt/stage.ts';
 import { DashboardStage } from './dashboard/stage.ts';
 import { CaptureStage } from './capture/stage.ts';
 
@@ -55,7 +56,7 @@ export class App {
     const closeDelayMs = Math.max(10_000, config.audience.maxAbsenceMs + 5_000);
     const storeStage = new StoreStage({ config: config.storage, privacy: config.privacy, log: child('store'), bus, health, closeDelayMs });
     stages.push(storeStage);
-    // mqtt:      new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, store })
+    stages.push(new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, storeStage }));
     stages.push(
       new DashboardStage({ config: config.dashboard, device: config.device, privacy: config.privacy, fullConfig: config, dataDir: config.storage.dataDir, log: child('dashboard'), bus, health, storeStage }),
     );

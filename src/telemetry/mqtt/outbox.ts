@@ -67,6 +67,7 @@ export class Outbox {
   private readonly deleteOldest;
   private readonly selectAfter;
   private readonly enqueueTx;
+  private readonly countAll;
 
   constructor(
     private readonly db: SqliteDatabase,
@@ -80,7 +81,8 @@ export class Outbox {
     this.deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?');
     this.deleteOldest = db.prepare('DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ?)');
     this.selectAfter = db.prepare('SELECT id, topic, payload, qos, retain, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
-    this.count = (db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n;
+    this.countAll = db.prepare('SELECT COUNT(*) AS n FROM outbox');
+    this.count = (this.countAll.get() as { n: number }).n;
     this.enqueueTx = db.transaction((msg: OutboxMessage, createdAt: number) => {
       const id = Number(this.insert.run(msg.topic, msg.payload, msg.qos, msg.retain ? 1 : 0, createdAt).lastInsertRowid);
       this.count += 1;
@@ -117,6 +119,14 @@ export class Outbox {
     const removed = this.deleteOne.run(id).changes > 0;
     if (removed) this.count -= 1;
     return removed;
+  }
+
+  /**
+   * Recounts the rows. Needed after enqueueing inside a caller's transaction (the store's minute
+   * commit): if that transaction rolled back, the row and the running count no longer agree.
+   */
+  resync(): void {
+    this.count = (this.countAll.get() as { n: number }).n;
   }
 
   /** Rows waiting for a PUBACK. */

@@ -28,6 +28,15 @@ import { ProcessStats } from './process-stats.ts';
 import { topicsFor, type Topics } from './topics.ts';
 import { WatchersWindow } from './watchers-window.ts';
 
+/**
+ * What MQTT needs of the store: its connection (the outbox table lives in the same database) and,
+ * when it offers one, a hook that runs inside the transaction writing each minute.
+ */
+export interface OutboxStore {
+  readonly db: SqliteDatabase;
+  onMinuteCommit?(hook: (closed: MinuteClosed) => void): () => void;
+}
+
 export interface MqttStageDeps {
   config: MqttConfig;
   device: DeviceConfig;
@@ -35,7 +44,7 @@ export interface MqttStageDeps {
   bus: EventBus<GlanceEvents>;
   health: HealthRegistry;
   /** The store stage; its `store` (with the SQLite `db` holding the outbox table) exists once it started. */
-  storeStage: { readonly store: { readonly db: SqliteDatabase } | undefined };
+  storeStage: { readonly store: OutboxStore | undefined };
   env?: NodeJS.ProcessEnv;
 }
 
@@ -119,9 +128,16 @@ export class MqttStage implements Stage {
     const { bus } = this.deps;
     this.unsubscribe.push(
       bus.on('visit', (visit) => this.enqueue(this.topics.visit, JSON.stringify(visitMessage(device.id, visit)), false)),
-      bus.on('minuteClosed', (closed) => this.onMinute(closed)),
       bus.on('live', (view) => (this.latestLive = view)),
     );
+    if (typeof store.onMinuteCommit === 'function') {
+      // Stats rows commit in the same transaction as their minute: a crash between the two cannot
+      // lose a minute's message. The hook is left in place on stop (the store stops after us and
+      // writes its last minutes then; they are queued for the next start).
+      store.onMinuteCommit((closed) => this.onMinute(closed, true));
+    } else {
+      this.unsubscribe.push(bus.on('minuteClosed', (closed) => this.onMinute(closed, false)));
+    }
     this.timers.push(setInterval(() => this.publishHealth(), config.healthIntervalS * 1000));
     if (config.liveIntervalS > 0) this.timers.push(setInterval(() => this.publishLive(), config.liveIntervalS * 1000));
     health.register('mqtt', () => this.probe());
@@ -161,21 +177,31 @@ export class MqttStage implements Stage {
   }
 
   /** Durable path: into SQLite first, then to the broker when connected. */
-  private enqueue(topic: string, payload: string, retain: boolean): void {
-    if (!this.outbox) return;
-    this.outbox.enqueue({ topic, payload, qos: 1, retain });
-    this.pump?.pump();
+  private enqueue(topic: string, payload: string, retain: boolean, inStoreTransaction = false): void {
+    const outbox = this.outbox;
+    if (!outbox) return;
+    outbox.enqueue({ topic, payload, qos: 1, retain });
+    if (!inStoreTransaction) {
+      this.pump?.pump();
+      return;
+    }
+    // Not before the store's transaction has committed (or rolled back): then count and send.
+    setImmediate(() => {
+      if (this.outbox !== outbox || !this.pump) return;
+      outbox.resync();
+      this.pump.pump();
+    });
   }
 
-  private onMinute(closed: MinuteClosed): void {
+  private onMinute(closed: MinuteClosed, inStoreTransaction: boolean): void {
     if (!Number.isFinite(minuteStartMs(closed.minute))) {
-      this.deps.log.error({ minute: closed.minute }, 'mqtt: minuteClosed with an unreadable minute label; stats not published');
+      this.deps.log.error({ minute: closed.minute }, 'mqtt: a closed minute with an unreadable minute label; stats not published');
       return;
     }
     this.lastMinute = closed;
     this.watchers.add(closed);
     // The latest minute is retained so a subscriber that connects later sees it at once.
-    this.enqueue(this.topics.stats, JSON.stringify(statsMessage(this.deps.device.id, closed)), true);
+    this.enqueue(this.topics.stats, JSON.stringify(statsMessage(this.deps.device.id, closed)), true, inStoreTransaction);
   }
 
   private setContent(contentId: string | null): void {
