@@ -18,6 +18,7 @@ function convolution(depthwise: boolean): OpTranslator {
     const filter = constInput(ctx, 1, 'filter');
     if (filter.shape.length !== 4) fail(ctx, `filter must be 4-D, got [${filter.shape}]`);
     const [kh, kw, cin, cout] = filter.shape;
+    const win = windowOf(ctx, x.shape, [kh, kw]);
     let weight: Float32Array;
     let wdims: number[];
     let group = 1;
@@ -38,7 +39,6 @@ function convolution(depthwise: boolean): OpTranslator {
         group = x.shape[3] / cin;
       }
     }
-    const win = windowOf(ctx, x.shape, [kh, kw]);
     const b = ctx.b;
     const fused = ctx.attrs.strings('fused_ops');
     const args = ctx.inputs.slice(2);
