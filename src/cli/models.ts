@@ -9,7 +9,8 @@ import { modelFileOf } from '../inference/models/manifest.ts';
 import { verifyModel } from '../inference/models/verify.ts';
 import { createSession, type SkippedProvider } from '../inference/runtime/session.ts';
 import { openModel, type RuntimeConfig } from '../inference/runtime/runner.ts';
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 
 /**
  * `glance models build | list | verify | bench`. Output is for a person (a table on stdout);
@@ -56,14 +57,16 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
     .option('--force', 'rebuild even when the hashes match')
     .option('--if-sources', 'do nothing, quietly, when @vladmandic/human is not installed (for npm postinstall)')
     .option('--models-dir <dir>', 'output folder (default: inference.modelsDir)')
+    .option('--from <dir>', 'the @vladmandic/human package folder (default: found from the project)')
     .action(
-      action<CommonOpts & { force?: boolean; ifSources?: boolean }>(async (opts, inference) => {
-        if (!findHumanPackage()) {
+      action<CommonOpts & { force?: boolean; ifSources?: boolean; from?: string }>(async (opts, inference) => {
+        const humanDir = opts.from ? (existsSync(join(opts.from, 'package.json')) ? opts.from : null) : findHumanPackage();
+        if (!humanDir) {
           if (opts.ifSources) return 0;
-          throw new ResourceError('@vladmandic/human is not installed, so there is nothing to convert: run npm ci');
+          throw new ResourceError(`@vladmandic/human is not installed${opts.from ? ` in ${opts.from}` : ''}, so there is nothing to convert: run npm ci`);
         }
         const t0 = performance.now();
-        const results = await buildModels({ modelsDir: inference.modelsDir, force: opts.force });
+        const results = await buildModels({ modelsDir: inference.modelsDir, force: opts.force, humanDir });
         if (opts.json) out(JSON.stringify(results, null, 2) + '\n');
         else {
           for (const r of results) out(`${r.name.padEnd(10)} ${r.status.padEnd(10)} ${mb(r.bytes).padStart(8)}  ${Math.round(r.ms)} ms\n`);
