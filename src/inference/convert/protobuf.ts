@@ -17,7 +17,6 @@ export class ProtoWriter {
 
   /** Unsigned varint for values up to 2^53; negative int64 values take the 10-byte two's complement form. */
   private varint(value: number | bigint): void {
-    let v = BigInt.asUintN(64, BigInt(value));
     if (typeof value === 'number' && value >= 0 && value < 2 ** 31) {
       // Fast path for the common small, non-negative numbers.
       let n = value;
@@ -28,6 +27,7 @@ export class ProtoWriter {
       this.byte(n);
       return;
     }
+    let v = BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
       this.byte(Number(v & 0x7fn) | 0x80);
       v >>= 7n;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertTfjs, CONVERTER_VERSION, OPSET } from '../convert/convert.ts';
@@ -161,9 +161,4 @@ async function atomicWrite(file: string, data: Uint8Array | string, modelsDir: s
   const tmp = join(modelsDir, '.build', `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.tmp`);
   await writeFile(tmp, data);
   await rename(tmp, file);
-}
-
-/** Size of a file in bytes, or null when missing. */
-export async function fileSize(file: string): Promise<number | null> {
-  return stat(file).then((s) => s.size, () => null);
 }

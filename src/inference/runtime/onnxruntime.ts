@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ResourceError } from '../../core/stage.ts';
 
 /**
@@ -79,8 +79,4 @@ function nativeDirOf(packageDir: string): string | null {
   }
   const dist = join(packageDir, 'dist');
   return existsSync(join(dist, 'onnxruntime_binding.node')) ? dist : null;
-}
-
-export function isAbsolutePath(p: string): boolean {
-  return isAbsolute(p);
 }
