@@ -14,7 +14,7 @@ function reduce(onnxOp: string): OpTranslator {
     const rank = x.shape?.length ?? fail(ctx, 'input rank is unknown');
     const keep = ctx.attrs.bool('keep_dims', ctx.attrs.bool('keepdims', false));
     // (An out-of-range axis throws a RangeError, which the converter reports with the node.)
-    const axes = [...new Set(constInts(ctx, 1, 'reduction axes').map((a) => normaliseAxis(a, rank)))].sort();
+    const axes = [...new Set(constInts(ctx, 1, 'reduction axes').map((a) => normaliseAxis(a, rank)))].sort((p, q) => p - q);
     const shape = keep ? x.shape!.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape!.filter((_, i) => !axes.includes(i));
     const b = ctx.b;
     let input: string;
@@ -22,7 +22,7 @@ function reduce(onnxOp: string): OpTranslator {
     let layout: 'plain' | 'nchw' = 'plain';
     if (x.layout === 'nchw' && (keep || survivorsKeepOrder(axes))) {
       input = x.name;
-      onnxAxes = axes.map(nchwAxis).sort();
+      onnxAxes = axes.map(nchwAxis).sort((p, q) => p - q);
       layout = keep ? 'nchw' : 'plain';
     } else {
       input = b.plain(x);
