@@ -1,0 +1,81 @@
+/**
+ * The real daemon (bin/glance.js run) with a temp config, for the fault suite: loopback only,
+ * dashboard on a free port, demo camera, no GPU. Bounded: every wait has a timeout and teardown
+ * kills the process.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { glanceBin, spawnTs, type Spawned } from '../test/helpers/process.ts';
+
+export interface Daemon {
+  proc: Spawned;
+  url: string;
+  dir: string;
+  health(): Promise<Health>;
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface Health {
+  rss_bytes: number;
+  mqtt: { connected: boolean };
+  probes: {
+    store: { open: boolean; writeErrors: number; lastError: string | null; lastClosedMinute: string | null };
+    audience: { frames: number; lastFrameAt: string | null };
+    [k: string]: unknown;
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type T = { teardown: (fn: () => void | Promise<void>) => void };
+
+export function tempDir(t: T, prefix = 'glance-fault-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Starts the daemon with `yaml` appended to a loopback-only base config; resolves once the dashboard listens. */
+export async function startDaemon(t: T, yaml: string, opts: { dir?: string; dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Daemon> {
+  const dir = opts.dir ?? tempDir(t);
+  const config = path.join(dir, 'glance.yaml');
+  const base = [`storage: { dataDir: "${opts.dataDir ?? path.join(dir, 'data')}" }`, 'inference: { providers: [cpu], intraOpThreads: 1 }'];
+  writeFileSync(config, [...base, yaml].join('\n') + '\n');
+  const proc = spawnTs(glanceBin, ['run', '--config', config], { GLANCE_CONFIG: '', ...opts.env });
+  t.teardown(() => {
+    proc.child.kill('SIGKILL');
+  });
+  await proc.waitFor(/dashboard listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
+  const url = /dashboard listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout() + proc.stderr())![1];
+  const health = async () => {
+    const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(10_000) });
+    if (res.status !== 200) throw new Error(`/api/health ${res.status}`);
+    return (await res.json()) as Health;
+  };
+  const stop = async () => {
+    proc.child.kill('SIGTERM');
+    const timer = setTimeout(() => proc.child.kill('SIGKILL'), 20_000);
+    const exit = await proc.exited;
+    clearTimeout(timer);
+    return exit;
+  };
+  return { proc, url, dir, health, stop };
+}
+
+/** Polls until `cond` holds or throws after timeoutMs. */
+export async function until<V>(what: string, fn: () => Promise<V> | V, cond: (v: V) => boolean, timeoutMs: number, everyMs = 500): Promise<V> {
+  const deadline = Date.now() + timeoutMs;
+  let last: V | undefined;
+  let lastErr: unknown;
+  while (Date.now() < deadline) {
+    try {
+      last = await fn();
+      if (cond(last)) return last;
+    } catch (err) {
+      lastErr = err;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)} ${lastErr ?? ''}`);
+}
