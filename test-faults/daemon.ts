@@ -18,10 +18,13 @@ export interface Daemon {
 
 export interface Health {
   rss_bytes: number;
+  content_id: string | null;
   mqtt: { connected: boolean };
   probes: {
     store: { open: boolean; writeErrors: number; lastError: string | null; lastClosedMinute: string | null };
     audience: { frames: number; lastFrameAt: string | null };
+    capture: { state: string; captured: number; restarts: number; lastError: string | null };
+    mqtt: { connected: boolean; inputs_rejected: number; outbox_depth: number; outbox_dropped: number; commands: number };
     [k: string]: unknown;
   };
 }
@@ -48,6 +51,8 @@ export async function startDaemon(t: T, yaml: string, opts: { dir?: string; data
   });
   await proc.waitFor(/dashboard listening on http:\/\/127\.0\.0\.1:\d+/, 60_000);
   const url = /dashboard listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(proc.stdout() + proc.stderr())![1];
+  // Every stage started (models loaded, camera streaming): the probes are all registered.
+  await proc.waitFor(/"msg":"glance ready"/, 90_000);
   const health = async () => {
     const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(10_000) });
     if (res.status !== 200) throw new Error(`/api/health ${res.status}`);
