@@ -12,7 +12,7 @@ export type Register = (program: Command) => void;
 const registrations: Register[] = [registerRunCommand, registerConfigCommands, registerConfigExample];
 
 /** Optional command families: loaded when their module exists, so a partial checkout still runs. */
-const optional = ['./models.ts', './analyze.ts', './eval.ts', './bench.ts', './doctor.ts'];
+const optional = ['./models.ts', './analyze.ts', './eval.ts', './bench.ts', './bench-pipeline.ts', './doctor.ts'];
 
 export async function buildProgram(): Promise<Command> {
   const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
