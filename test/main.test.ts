@@ -1,4 +1,7 @@
-import test from 'ava';
+import anyTest, { type TestFn } from 'ava';
+
+// Real processes under a loaded 2-core CI box: run these one at a time.
+const test = anyTest.serial as TestFn;
 import { spawnTs, repoRoot } from './helpers/process.ts';
 import path from 'node:path';
 

@@ -29,7 +29,11 @@ export function spawnTs(entry: string, args: string[] = [], env: NodeJS.ProcessE
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
-  const waitFor = (pattern: RegExp, timeoutMs = 20000) =>
+  // Never leave a daemon behind when a test fails or times out.
+  const reap = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
+  process.once('exit', reap);
+  child.once('exit', () => process.off('exit', reap));
+  const waitFor = (pattern: RegExp, timeoutMs = 90000) =>
     new Promise<void>((resolve, reject) => {
       const check = () => {
         if (pattern.test(out + err)) {
