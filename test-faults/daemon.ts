@@ -19,12 +19,12 @@ export interface Daemon {
 export interface Health {
   rss_bytes: number;
   content_id: string | null;
-  mqtt: { connected: boolean };
+  /** The MQTT stage's probe (not under probes). */
+  mqtt: { connected: boolean; inputs_rejected: number; outbox_depth: number; outbox_dropped: number; outbox_acked: number; commands: number };
   probes: {
     store: { open: boolean; writeErrors: number; lastError: string | null; lastClosedMinute: string | null };
     audience: { frames: number; lastFrameAt: string | null };
     capture: { state: string; captured: number; restarts: number; lastError: string | null };
-    mqtt: { connected: boolean; inputs_rejected: number; outbox_depth: number; outbox_dropped: number; commands: number };
     [k: string]: unknown;
   };
 }
