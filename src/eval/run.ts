@@ -63,8 +63,8 @@ function positive(v: string, name: string): number {
   return n;
 }
 
-function describeModels(kind: Kind, c: { detector: string; landmarks: string; emotion: string | string[]; ageGender: string; emotionFlip: boolean }, cropped: boolean): string {
-  const emotion = `${emotionModels(c).join(' + ')}${c.emotionFlip ? ' (flip TTA)' : ''}`;
+function describeModels(kind: Kind, c: { detector: string; landmarks: string; emotion: string | string[]; ageGender: string; emotionTta: string }, cropped: boolean): string {
+  const emotion = `${emotionModels(c).join(' + ')}${c.emotionTta !== 'none' ? ` (${c.emotionTta} TTA)` : ''}`;
   if (kind === 'emotion' && cropped) return emotion;
   const base = `${c.detector} + ${c.landmarks}`;
   if (kind === 'detect') return base;

@@ -75,7 +75,7 @@ export async function createAnalyzer(config: InferenceConfig, privacy: PrivacyCo
     if (privacy.emotion && !opts.detectOnly) {
       for (const ref of emotionModels(config)) {
         const d = resolveDescriptor(ref, config.modelsDir, 'emotion');
-        emotions.push(new EmotionClassifier(await load(d), d, config.emotionFlip));
+        emotions.push(new EmotionClassifier(await load(d), d, config.emotionTta));
       }
     }
     let ageGender: AgeGenderEstimator | undefined;

@@ -42,7 +42,7 @@ export const FAMILY_DEFAULTS: Record<string, FamilyDefaults> = {
   // Ultra-Light-Fast-Generic-Face-Detector: 320x240 NCHW RGB, (x - 127) / 128.
   ultraface: { task: 'face-detector', family: 'ultraface', crop: 1, input: { width: 320, height: 240, layout: 'nchw', colour: 'rgb', mean: [127, 127, 127], std: [128, 128, 128] } },
   // MediaPipe face mesh as shipped in human: 192x192 NHWC RGB 0..1, 468 points (x, y, z) in crop pixels.
-  facemesh: { task: 'face-landmarks', family: 'facemesh', crop: 1.25, input: { width: 192, height: 192, layout: 'nhwc', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] } },
+  facemesh: { task: 'face-landmarks', family: 'facemesh', crop: 1.5, input: { width: 192, height: 192, layout: 'nhwc', colour: 'rgb', mean: [0, 0, 0], std: [255, 255, 255] } },
   // FER2013 classifiers (human's emotion, mini-Xception): 64x64 grayscale scaled to [-1, 1].
   'fer-emotion': { task: 'emotion', family: 'fer-emotion', crop: 1.15, labels: EMOTION_LABELS, input: { width: 64, height: 64, layout: 'nhwc', colour: 'gray', mean: [127.5], std: [127.5] } },
   // HSE FaceRes (human's faceres): 224x224 NHWC RGB 0..255; outputs gender sigmoid, 100 age bins, descriptor.

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { PrivacyConfig } from '../audience/privacy-config.ts';
 import { loadConfig } from '../config/load.ts';
+import { ConfigError } from '../core/stage.ts';
 import type { InferenceConfig } from './config.ts';
 
 /**
@@ -14,7 +15,7 @@ export interface ModelOptions {
   emotionModel?: string[];
   ageGenderModel?: string;
   threshold?: string;
-  flip?: boolean;
+  tta?: string;
 }
 
 export function addModelOptions(cmd: Command): Command {
@@ -25,7 +26,7 @@ export function addModelOptions(cmd: Command): Command {
     .option('--emotion-model <ref...>', 'emotion model(s): name or manifest path; several form an averaged ensemble')
     .option('--age-gender-model <ref>', 'age/gender model: name or manifest path')
     .option('--threshold <p>', 'detector score threshold (default: inference.detectionThreshold)')
-    .option('--no-flip', 'no mirrored test-time augmentation for emotion');
+    .option('--tta <mode>', 'emotion test-time augmentation: none, flip, flip-rotate (default: inference.emotionTta)');
 }
 
 /** The effective inference and privacy config: the config file (-c), then command-line overrides. */
@@ -39,9 +40,12 @@ export function inferenceFromCli(opts: ModelOptions, configPath: string | undefi
   if (opts.ageGenderModel) inference.ageGender = opts.ageGenderModel;
   if (opts.threshold !== undefined) {
     const t = Number(opts.threshold);
-    if (!(t >= 0 && t <= 1)) throw new Error(`--threshold must be a number from 0 to 1, got "${opts.threshold}"`);
+    if (!(t >= 0 && t <= 1)) throw new ConfigError(`--threshold must be a number from 0 to 1, got "${opts.threshold}"`);
     inference.detectionThreshold = t;
   }
-  if (opts.flip === false) inference.emotionFlip = false;
+  if (opts.tta !== undefined) {
+    if (opts.tta !== 'none' && opts.tta !== 'flip' && opts.tta !== 'flip-rotate') throw new ConfigError(`--tta must be none, flip or flip-rotate, got "${opts.tta}"`);
+    inference.emotionTta = opts.tta;
+  }
   return { inference, privacy: { ...config.privacy } };
 }
