@@ -56,7 +56,7 @@ export function registerBenchPipeline(program: Command): void {
         let floor: unknown;
         if (opts.floor) {
           const { benchFloor, formatFloor } = await import('../bench/floor.ts');
-          const f = await benchFloor(config.inference, { facesPerFrame: result.facesPerFrame, width: result.width, height: result.height, measuredMsPerFrame: 1000 / result.fps });
+          const f = await benchFloor(config.inference, { facesPerFrame: result.facesPerFrame, measuredMsPerFrame: 1000 / result.fps });
           floor = f;
           if (!opts.json) process.stdout.write(formatFloor(f) + '\n');
         }
