@@ -20,7 +20,7 @@ export interface HumanPeer {
 }
 
 interface HumanResult {
-  face: Array<{ box: [number, number, number, number]; age?: number; gender?: string; emotion?: Array<{ score: number; emotion: string }> }>;
+  face: Array<{ box: [number, number, number, number]; mesh?: Array<[number, number, number]>; age?: number; gender?: string; emotion?: Array<{ score: number; emotion: string }> }>;
 }
 
 /**
@@ -81,7 +81,7 @@ export async function openHuman(root = process.cwd()): Promise<HumanPeer> {
       try {
         const r = (await human.detect(tensor)) as HumanResult;
         return r.face.map((f) => ({
-          box: { x: f.box[0], y: f.box[1], width: f.box[2], height: f.box[3] },
+          box: tightBox(f.box, f.mesh),
           age: f.age,
           gender: f.gender,
           emotion: f.emotion?.[0]?.emotion,
@@ -94,4 +94,23 @@ export async function openHuman(root = process.cwd()): Promise<HumanPeer> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Human's `box` is its enlarged mesh crop (about 1.6× the face), so matching it against a
+ * detector box by IoU would miss most true pairs; the extent of its 468 mesh points is the face.
+ */
+function tightBox(box: [number, number, number, number], mesh: Array<[number, number, number]> | undefined): PeerFace['box'] {
+  if (!mesh || mesh.length === 0) return { x: box[0], y: box[1], width: box[2], height: box[3] };
+  let x1 = Infinity;
+  let y1 = Infinity;
+  let x2 = -Infinity;
+  let y2 = -Infinity;
+  for (const [x, y] of mesh) {
+    x1 = Math.min(x1, x);
+    y1 = Math.min(y1, y);
+    x2 = Math.max(x2, x);
+    y2 = Math.max(y2, y);
+  }
+  return { x: x1, y: y1, width: x2 - x1, height: y2 - y1 };
 }

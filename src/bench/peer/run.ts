@@ -72,7 +72,7 @@ const ag = compareFaces(lastGlance, lastHuman);
 const pct = (n: number, d: number) => (d > 0 ? `${round((n / d) * 100)}% of ${d}` : 'n/a');
 process.stdout.write(
   [
-    'agreement (faces matched by IoU ≥ 0.4, last pair):',
+    'agreement (faces matched by IoU ≥ 0.4; Human box = extent of its mesh; last pair):',
     `  faces found        glance ${ag.glanceFaces}, human ${ag.humanFaces}, matched ${ag.matched}`,
     `  gender agreement   ${pct(ag.genderAgree, ag.genderCompared)}`,
     `  mean age diff      ${ag.meanAgeDiff} years over ${ag.ageCompared}`,
