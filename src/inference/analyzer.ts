@@ -20,6 +20,8 @@ import type { RgbImage } from './warp.ts';
  * verification) → attributes for faces large enough, each attribute model run once per frame on
  * all faces. Usable outside the daemon (analyze CLI, eval, benchmarks).
  */
+const CLOSE_UP_THRESHOLD = 0.75;
+
 export interface AnalyzeResult {
   faces: Face[];
   /** Milliseconds per model on this frame. */
@@ -122,9 +124,15 @@ class FaceAnalyzer implements Analyzer {
       }
     };
     const c = this.config;
-    let dets = await timed(this.detector.name, () =>
-      this.detector.detect(frame, { threshold: c.detectionThreshold, nmsIou: c.nmsIou, maxFaces: c.maxFaces }),
-    );
+    const detOpts = { threshold: c.detectionThreshold, nmsIou: c.nmsIou, maxFaces: c.maxFaces };
+    let dets = await timed(this.detector.name, () => this.detector.detect(frame, detOpts));
+    // Nothing found: a face may fill the frame (someone right at a kiosk camera), which detectors
+    // trained on smaller faces score low. Look once more with the frame shrunk to half size, with a
+    // stricter threshold: real close-ups score 0.8+ there, dog faces and textures about 0.6-0.7.
+    if (dets.length === 0 && c.closeUpRetry) {
+      const retry = { ...detOpts, threshold: Math.max(c.detectionThreshold, CLOSE_UP_THRESHOLD), zoomOut: 2 };
+      dets = await timed(this.detector.name, () => this.detector.detect(frame, retry));
+    }
     // Privacy first: faces in ignored regions go before any other model sees them.
     if (this.insideIgnored) dets = dets.filter((d) => !this.insideIgnored!(toBox(d)));
 

@@ -30,6 +30,10 @@ export const InferenceConfig = Type.Object(
     ),
     onnxruntimePath: Type.Optional(Type.String({ minLength: 1, description: 'alternative onnxruntime-node build (Jetson arm64 with CUDA/TensorRT)' })),
     detectionThreshold: Type.Number({ default: 0.6, minimum: 0, maximum: 1, description: 'minimum detector score for a face' }),
+    closeUpRetry: Type.Boolean({
+      default: true,
+      description: 'when a frame has no face, detect once more on the frame shrunk to half size (finds faces that fill the frame)',
+    }),
     nmsIou: Type.Number({ default: 0.3, minimum: 0, maximum: 1, description: 'overlap (IoU) above which the weaker of two detections is dropped' }),
     maxFaces: Type.Integer({ default: 32, minimum: 1, maximum: 256, description: 'most faces analysed per frame (the strongest detections win)' }),
     landmarkThreshold: Type.Number({

@@ -14,8 +14,9 @@ export interface Letterbox {
   affine: Affine;
 }
 
-export function letterbox(frameW: number, frameH: number, inputW: number, inputH: number): Letterbox {
-  const scale = Math.max(frameW / inputW, frameH / inputH);
+/** `zoomOut` > 1 shrinks the frame further inside the input (for faces too close to the camera). */
+export function letterbox(frameW: number, frameH: number, inputW: number, inputH: number, zoomOut = 1): Letterbox {
+  const scale = Math.max(frameW / inputW, frameH / inputH) * zoomOut;
   const padX = (inputW - frameW / scale) / 2;
   const padY = (inputH - frameH / scale) / 2;
   // Input (u, v) → frame ((u - padX) * scale, (v - padY) * scale).

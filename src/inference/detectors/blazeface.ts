@@ -55,7 +55,7 @@ export class BlazeFaceDetector implements Detector {
 
   async detect(image: RgbImage, opts: DetectorOptions): Promise<Detection[]> {
     const size = this.size;
-    const lb = letterbox(image.width, image.height, size, size);
+    const lb = letterbox(image.width, image.height, size, size, opts.zoomOut);
     warpInto(image, lb.affine, this.input, 0, size, size, this.desc.input);
     const out = await this.runner.run({ [this.inputName]: { data: this.input, dims: [1, size, size, 3] } });
     const { logits, regs } = this.split(out);

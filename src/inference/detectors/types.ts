@@ -21,6 +21,8 @@ export interface DetectorOptions {
   nmsIou: number;
   /** Upper bound on faces per frame (bounds the attribute batches). */
   maxFaces: number;
+  /** Shrink the frame inside the model input by this factor (default 1): finds faces that fill the frame. */
+  zoomOut?: number;
 }
 
 export interface Detector {

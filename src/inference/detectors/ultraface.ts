@@ -31,7 +31,7 @@ export class UltraFaceDetector implements Detector {
 
   async detect(image: RgbImage, opts: DetectorOptions): Promise<Detection[]> {
     const { w, h } = this;
-    const lb = letterbox(image.width, image.height, w, h);
+    const lb = letterbox(image.width, image.height, w, h, opts.zoomOut);
     warpInto(image, lb.affine, this.input, 0, w, h, this.desc.input);
     const out = await this.runner.run({ [this.inputName]: { data: this.input, dims: [1, 3, h, w] } });
     const scores = pick(out, 'scores', 2);
