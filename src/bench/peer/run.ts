@@ -65,7 +65,10 @@ for (let p = 1; p <= pairs; p++) {
   hFps.push(b.fps);
   process.stdout.write(`${String(p).padStart(4)}  ${a.fps.toFixed(2).padStart(10)}  ${b.fps.toFixed(2).padStart(9)}  ${(a.fps / b.fps).toFixed(2).padStart(5)}x\n`);
 }
-const med = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)];
+const med = (v: number[]) => {
+  const s = [...v].sort((x, y) => x - y);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 process.stdout.write(`median ${med(gFps).toFixed(2).padStart(8)}  ${med(hFps).toFixed(2).padStart(9)}  ${med(ratios).toFixed(2).padStart(5)}x\n`);
 
 const ag = compareFaces(lastGlance, lastHuman);
