@@ -4,6 +4,17 @@ import test from 'ava';
 import { repoRoot, runGlance } from '../test/helpers/process.ts';
 import { tempDir } from './daemon.ts';
 
+/** The first output line naming `needle`, for the printed figure (JSON log lines: their msg). */
+function lineNaming(out: string, needle: string): string {
+  const line = out.split('\n').find((l) => l.includes(needle)) ?? '';
+  try {
+    const j = JSON.parse(line) as { msg?: string; err?: { message?: string } };
+    return (j.err?.message ?? j.msg ?? line).slice(0, 200);
+  } catch {
+    return line.slice(0, 200);
+  }
+}
+
 /** Runs the daemon with `yaml` as its config file; it must exit on its own. */
 async function run(t: Parameters<typeof tempDir>[0], dir: string, yaml: string) {
   const config = path.join(dir, 'glance.yaml');
@@ -31,7 +42,7 @@ test('corrupt model (truncated .onnx): exit 3, message names the file', async (t
   const r = await run(t, dir, base(dir) + `inference: { modelsDir: "${models}", providers: [cpu] }\n`);
   t.is(r.code, 3, r.out);
   t.true(r.out.includes('emotion.onnx'), `names the model file:\n${r.out}`);
-  console.log(`corrupt model: exit ${r.code}`);
+  console.log(`corrupt model: exit ${r.code}: ${lineNaming(r.out, 'emotion.onnx')}`);
 });
 
 test('unwritable data directory: exit 3, message names the directory', async (t) => {
@@ -48,5 +59,5 @@ test('unwritable data directory: exit 3, message names the directory', async (t)
   const r = await run(t, dir, base(dir).replace(`"${data}"`, `"${target}"`));
   t.is(r.code, 3, r.out);
   t.true(r.out.includes(target), `names ${target}:\n${r.out}`);
-  console.log(`unwritable data directory: exit ${r.code}`);
+  console.log(`unwritable data directory: exit ${r.code}: ${lineNaming(r.out, target)}`);
 });
