@@ -41,9 +41,12 @@ test('broker down for 35 s: the daemon keeps its messages in the outbox and deli
   const drained = await until('outbox drained', d.health, (h) => h.mqtt.connected && h.mqtt.outbox_depth === 0, 60_000);
   const acked = drained.mqtt.outbox_acked;
   await until(`all ${acked} messages at the subscriber`, () => ids.size, (n) => n >= acked, 30_000);
+  // The demo camera keeps producing visits: compare against the daemon's count taken just after.
   const received = ids.size;
   const redelivered = deliveries - received;
-  t.is(received, acked, 'every acknowledged outbox message arrived (by message_id), none extra');
+  const later = await d.health();
+  t.true(received >= acked, `every acknowledged outbox message arrived (${received} of ${acked})`);
+  t.true(received <= later.mqtt.outbox_acked + later.mqtt.in_flight, `nothing arrived that the daemon did not send (${received} vs ${later.mqtt.outbox_acked} acked)`);
   t.is(drained.mqtt.outbox_dropped, 0, 'nothing dropped');
   t.is(d.proc.child.exitCode, null);
   const exit = await d.stop();

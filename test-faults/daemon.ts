@@ -20,7 +20,7 @@ export interface Health {
   rss_bytes: number;
   content_id: string | null;
   /** The MQTT stage's probe (not under probes). */
-  mqtt: { connected: boolean; inputs_rejected: number; outbox_depth: number; outbox_dropped: number; outbox_acked: number; commands: number };
+  mqtt: { connected: boolean; inputs_rejected: number; outbox_depth: number; outbox_dropped: number; outbox_acked: number; in_flight: number; commands: number };
   probes: {
     store: { open: boolean; writeErrors: number; lastError: string | null; lastClosedMinute: string | null };
     audience: { frames: number; lastFrameAt: string | null };
