@@ -1,3 +1,4 @@
+import { iou } from '../../audience/box-geometry.ts';
 import type { Box, Face } from '../../core/types.ts';
 import { EMOTIONS } from '../../core/types.ts';
 import type { PeerFace } from './human.ts';
@@ -15,15 +16,7 @@ export interface Agreement {
   emotionAgree: number;
 }
 
-export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
-}
+export { iou };
 
 /** Glance's top emotion even when it reports 'uncertain' (Human always names its top class). */
 function topEmotion(f: Face): string | undefined {
