@@ -34,14 +34,19 @@ async function rows(t: T): Promise<number[][]> { return (await t.array()) as num
  * outputs gender sigmoid [N,1] (<= 0.5 female), age softmax [N,100] (1-year bins), descriptor [N,1024].
  * human's age decoding: i = argmax; age = i - 10*p[i-1] if p[i-1] > p[i+1] else i + 10*p[i+1].
  */
-export async function faceres(name: string, jsonPath: string): Promise<AgeGenderModel> {
+export async function faceres(name: string, jsonPath: string, norm: 'x255' | 'pm1' = 'x255', bgr = false): Promise<AgeGenderModel> {
   const model = await loadGraph(jsonPath);
   const size = model.inputs[0].shape![1];
   const exec = (x: Tensor4D) => model.execute(x) as T[];
   return {
     name,
     async run(x01, face) {
-      const inp = tf.tidy(() => tf.mul(cropResize(x01, face, [size, size]), 255) as Tensor4D);
+      const inp = tf.tidy(() => {
+        let r = cropResize(x01, face, [size, size]) as T;
+        if (bgr) r = tf.reverse(r, 3);
+        // human: x255; Keras MobileNet's own convention (probe): x/127.5 - 1 on 0..255, i.e. 2x - 1 here
+        return (norm === 'x255' ? tf.mul(r, 255) : tf.sub(tf.mul(r, 2), 1)) as Tensor4D;
+      });
       const outs = exec(inp);
       const g = outs.find((t) => t.shape[1] === 1)!;
       const a = outs.find((t) => t.shape[1] === 100)!;

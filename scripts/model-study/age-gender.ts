@@ -45,6 +45,10 @@ async function buildModels(): Promise<AgeGenderModel[]> {
   const all: Record<string, () => Promise<AgeGenderModel>> = {
     faceres: () => faceres('faceres', join(human, 'faceres.json')),
     'faceapi-age-gender': () => faceApiAgeGender(fa),
+    // probes of other input conventions (the graph has no normalisation layer of its own)
+    'faceres-bgr': () => faceres('faceres-bgr', join(human, 'faceres.json'), 'x255', true),
+    'faceres-pm1': () => faceres('faceres-pm1', join(human, 'faceres.json'), 'pm1', false),
+    'faceres-pm1-bgr': () => faceres('faceres-pm1-bgr', join(human, 'faceres.json'), 'pm1', true),
   };
   if (hm) {
     Object.assign(all, {

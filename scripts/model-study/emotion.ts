@@ -2,7 +2,7 @@
 // Usage:
 //   npx tsx scripts/model-study/emotion.ts --data ../shared/data/fer2013-publictest \
 //     [--human-models DIR] [--mini-xception FILE.onnx] [--limit-per-class N] \
-//     [--calib ../shared/data/fer2013-train --calib-per-class 300] [--json OUT.json] [--cache DIR]
+//     [--calib ../shared/data/fer2013-train --calib-fraction 0.1] [--json OUT.json] [--cache DIR]
 // Prints Markdown tables: accuracy, macro recall, per-class recall for every model, with and without
 // horizontal-flip test-time augmentation, and for probability-averaging ensembles of the models.
 import { readdir, writeFile, readFile, mkdir } from 'node:fs/promises';
@@ -16,13 +16,15 @@ if (!args.data) throw new Error('--data DIR is required (FER2013 layout: DIR/<cl
 const limit = args['limit-per-class'] ? Number(args['limit-per-class']) : Infinity;
 const BATCH = 64;
 
-async function listSet(dir: string, perClass: number): Promise<{ file: string; label: number }[]> {
+async function listSet(dir: string, perClass: number, fraction = 1): Promise<{ file: string; label: number }[]> {
   const items: { file: string; label: number }[] = [];
   for (const [label, cls] of FER.entries()) {
     let files: string[];
     try { files = (await readdir(join(dir, cls))).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort(); }
     catch { throw new Error(`${dir}: missing class folder "${cls}"`); }
-    for (const f of files.slice(0, perClass)) items.push({ file: join(dir, cls, f), label });
+    // `fraction` keeps every k-th file so a calibration slice has the natural class priors
+    const step = Math.max(1, Math.round(1 / fraction));
+    for (const f of files.filter((_, i) => i % step === 0).slice(0, perClass)) items.push({ file: join(dir, cls, f), label });
   }
   return items;
 }
@@ -59,10 +61,12 @@ async function runModel(model: EmotionModel, files: string[], flip: boolean): Pr
   return out;
 }
 
-function average(sets: Probs[]): Probs {
+function average(sets: Probs[], weights?: number[]): Probs {
+  const w = weights ?? sets.map(() => 1);
+  const total = w.reduce((a, b) => a + b, 0);
   return sets[0].map((_, i) => {
     const p = new Float32Array(7);
-    for (const s of sets) for (let k = 0; k < 7; k++) p[k] += s[i][k] / sets.length;
+    sets.forEach((s, j) => { for (let k = 0; k < 7; k++) p[k] += (w[j] / total) * s[i][k]; });
     return p;
   });
 }
@@ -135,11 +139,18 @@ async function main() {
   }
 
   const rowsOut: { name: string; s: Score }[] = [];
-  const variants: { name: string; probs: Probs; members: string[]; flip: boolean }[] = [];
+  const variants: { name: string; probs: Probs; members: string[]; flip: boolean; weights?: number[] }[] = [];
   for (const combo of subsets(models.map((m) => m.name))) {
     const tag = combo.join(' + ');
     variants.push({ name: tag, probs: average(combo.map((n) => plain[n])), members: combo, flip: false });
     variants.push({ name: `${tag} (flip TTA)`, probs: average(combo.flatMap((n) => [plain[n], flipped[n]])), members: combo, flip: true });
+    if (combo.length === 2) {
+      // 2:1 weightings: the stronger single model may deserve more say than the weaker one
+      for (const w of [[2, 1], [1, 2]]) {
+        const weights = [w[0], w[0], w[1], w[1]];
+        variants.push({ name: `${w[0]}x ${combo[0]} + ${w[1]}x ${combo[1]} (flip TTA)`, probs: average(combo.flatMap((n) => [plain[n], flipped[n]]), weights), members: combo, flip: true, weights });
+      }
+    }
   }
   for (const v of variants) rowsOut.push({ name: v.name, s: score(v.probs, labels) });
 
@@ -160,21 +171,22 @@ async function main() {
   if (args.calib) {
     // Fit a 7-number log-prior correction per variant on a class-balanced slice of the calibration
     // set, then score the untouched test set with it. Nothing derived from the data is stored.
-    const per = Number(args['calib-per-class'] ?? 300);
-    const cset = await listSet(args.calib, per);
+    const fraction = Number(args['calib-fraction'] ?? 0.1);
+    const cset = await listSet(args.calib, Infinity, fraction);
     const cl = cset.map((s) => s.label);
     const cp: Record<string, Probs> = {}; const cf: Record<string, Probs> = {};
     for (const m of models) {
       cp[m.name] = await runModel(m, cset.map((s) => s.file), false);
       cf[m.name] = await runModel(m, cset.map((s) => s.file), true);
     }
+    // calibrate the best few variants plus every single model with flip TTA
     const top = [...rowsOut].sort((a, b) => b.s.acc - a.s.acc).slice(0, 6).map((r) => r.name);
-    for (const v of variants.filter((x) => top.includes(x.name))) {
-      const calibProbs = average(v.members.flatMap((n) => (v.flip ? [cp[n], cf[n]] : [cp[n]])));
+    for (const v of variants.filter((x) => top.includes(x.name) || (x.members.length === 1 && x.flip))) {
+      const calibProbs = average(v.members.flatMap((n) => (v.flip ? [cp[n], cf[n]] : [cp[n]])), v.weights);
       const bias = fitBias(calibProbs, cl);
       calibrated.push({ name: v.name, bias, s: score(v.probs, labels, bias) });
     }
-    console.log(`\n### With a per-class log-prior bias fitted on ${cset.length} images of ${args.calib} (${per} per class, first by file name)\n\n${head.replace('| model |', '| model (+bias) |')}`);
+    console.log(`\n### With a per-class log-prior bias fitted on ${cset.length} images of ${args.calib} (every ${Math.round(1 / fraction)}th file per class by name: natural class priors)\n\n${head.replace('| model |', '| model (+bias) |')}`);
     for (const c of calibrated) console.log(line(c.name, c.s));
     console.log('\n| model | bias (log-prob offset per class, FER order) |\n|---|---|');
     for (const c of calibrated) console.log(`| ${c.name} | ${c.bias.join(', ')} |`);
