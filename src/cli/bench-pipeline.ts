@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import { parseSourceSpec } from '../capture/source-spec.ts';
-import { ConfigError, ResourceError } from '../core/stage.ts';
+import { ConfigError } from '../core/stage.ts';
 import { benchCommand } from './bench.ts';
 
 const positiveInt = (value: string): number => {
@@ -43,32 +43,23 @@ export function registerBenchPipeline(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: PipelineOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<{ config?: string }>();
-      try {
-        if (!opts.source) throw new ConfigError('glance bench: --source is required (or use a subcommand: glance bench --help)');
-        if (opts.frames !== undefined && opts.duration !== undefined) throw new ConfigError('--frames and --duration are exclusive');
-        parseSourceSpec(opts.source);
-        const config = loadConfig(global.config).config;
-        config.capture = { ...config.capture, source: opts.source, width: opts.width ?? config.capture.width, height: opts.height ?? config.capture.height };
-        const { benchPipeline } = await import('../bench/pipeline.ts');
-        const { formatPipelineBench } = await import('../bench/format-pipeline.ts');
-        const log = pino({ level: 'warn' }, pino.destination(2));
-        const result = await benchPipeline(config, { frames: opts.frames, durationS: opts.duration }, log);
-        let floor: unknown;
-        if (opts.floor) {
-          const { benchFloor, formatFloor } = await import('../bench/floor.ts');
-          const f = await benchFloor(config.inference, { facesPerFrame: result.facesPerFrame, measuredMsPerFrame: 1000 / result.fps });
-          floor = f;
-          if (!opts.json) process.stdout.write(formatFloor(f) + '\n');
-        }
-        process.stdout.write((opts.json ? JSON.stringify(floor ? { ...result, floor } : result) : formatPipelineBench(result)) + '\n');
-        process.exitCode = 0;
-      } catch (err) {
-        if (err instanceof ConfigError || err instanceof ResourceError) {
-          process.stderr.write(`glance: ${err.message}\n`);
-          process.exitCode = err instanceof ConfigError ? 2 : 3;
-          return;
-        }
-        throw err;
+      if (!opts.source) throw new ConfigError('glance bench: --source is required (or use a subcommand: glance bench --help)');
+      if (opts.frames !== undefined && opts.duration !== undefined) throw new ConfigError('--frames and --duration are exclusive');
+      parseSourceSpec(opts.source);
+      const config = loadConfig(global.config).config;
+      config.capture = { ...config.capture, source: opts.source, width: opts.width ?? config.capture.width, height: opts.height ?? config.capture.height };
+      const { benchPipeline } = await import('../bench/pipeline.ts');
+      const { formatPipelineBench } = await import('../bench/format-pipeline.ts');
+      const log = pino({ level: 'warn' }, pino.destination(2));
+      const result = await benchPipeline(config, { frames: opts.frames, durationS: opts.duration }, log);
+      let floor: unknown;
+      if (opts.floor) {
+        const { benchFloor, formatFloor } = await import('../bench/floor.ts');
+        const f = await benchFloor(config.inference, { facesPerFrame: result.facesPerFrame, measuredMsPerFrame: 1000 / result.fps });
+        floor = f;
+        if (!opts.json) process.stdout.write(formatFloor(f) + '\n');
       }
+      process.stdout.write((opts.json ? JSON.stringify(floor ? { ...result, floor } : result) : formatPipelineBench(result)) + '\n');
+      process.exitCode = 0;
     });
 }

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
-import { ConfigError, ResourceError } from '../core/stage.ts';
+import { ConfigError } from '../core/stage.ts';
 import type { CaptureConfig } from '../capture/config.ts';
 import { parseSourceSpec } from '../capture/source-spec.ts';
 
@@ -44,33 +44,24 @@ export function registerBenchCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (opts: CaptureBenchOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<{ config?: string }>();
-      try {
-        const base = loadConfig(global.config).config.capture;
-        if (opts.pace !== 'asfast' && opts.pace !== 'realtime') throw new ConfigError(`--pace ${opts.pace}: expected asfast or realtime`);
-        if (opts.fit !== undefined && !['pad', 'stretch', 'crop'].includes(opts.fit)) throw new ConfigError(`--fit ${opts.fit}: expected pad, stretch or crop`);
-        parseSourceSpec(opts.source);
-        const config: CaptureConfig = {
-          ...base,
-          source: opts.source,
-          width: opts.width ?? base.width,
-          height: opts.height ?? base.height,
-          fps: opts.fps ?? base.fps,
-          fit: opts.fit ?? base.fit,
-          pace: opts.pace,
-          loop: true,
-        };
-        const { benchCapture, formatCaptureBench } = await import('../capture/bench.ts');
-        const log = pino({ level: 'warn', base: { module: 'capture' } }, pino.destination(2));
-        const result = await benchCapture(config, opts.frames, log);
-        process.stdout.write((opts.json ? JSON.stringify(result) : formatCaptureBench(result)) + '\n');
-        process.exitCode = 0;
-      } catch (err) {
-        if (err instanceof ConfigError || err instanceof ResourceError) {
-          process.stderr.write(`glance: ${err.message}\n`);
-          process.exitCode = err instanceof ConfigError ? 2 : 3;
-          return;
-        }
-        throw err;
-      }
+      const base = loadConfig(global.config).config.capture;
+      if (opts.pace !== 'asfast' && opts.pace !== 'realtime') throw new ConfigError(`--pace ${opts.pace}: expected asfast or realtime`);
+      if (opts.fit !== undefined && !['pad', 'stretch', 'crop'].includes(opts.fit)) throw new ConfigError(`--fit ${opts.fit}: expected pad, stretch or crop`);
+      parseSourceSpec(opts.source);
+      const config: CaptureConfig = {
+        ...base,
+        source: opts.source,
+        width: opts.width ?? base.width,
+        height: opts.height ?? base.height,
+        fps: opts.fps ?? base.fps,
+        fit: opts.fit ?? base.fit,
+        pace: opts.pace,
+        loop: true,
+      };
+      const { benchCapture, formatCaptureBench } = await import('../capture/bench.ts');
+      const log = pino({ level: 'warn', base: { module: 'capture' } }, pino.destination(2));
+      const result = await benchCapture(config, opts.frames, log);
+      process.stdout.write((opts.json ? JSON.stringify(result) : formatCaptureBench(result)) + '\n');
+      process.exitCode = 0;
     });
 }

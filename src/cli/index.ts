@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerRunCommand } from './run.ts';
+import { ConfigError, ResourceError } from '../core/stage.ts';
 import { registerConfigCommands, registerConfigExample } from './config.ts';
 
 /**
@@ -47,6 +48,11 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       // --help and --version end with code 0; usage errors are "invalid arguments" (2).
       return err.exitCode === 0 ? 0 : 2;
+    }
+    // Any command may fail on bad input (2) or a missing resource (3): one message, one code.
+    if (err instanceof ConfigError || err instanceof ResourceError) {
+      process.stderr.write(`glance: ${err.message}\n`);
+      return err instanceof ConfigError ? 2 : 3;
     }
     throw err;
   }
