@@ -13,6 +13,8 @@ export interface AgeGenderEvalOptions {
   bands: number[];
   limit?: number;
   models: string;
+  /** The daemon's gender threshold: faces whose top gender probability is below it count as 'uncertain'. */
+  genderThreshold: number;
 }
 
 export interface AgeGenderEvalResult {
@@ -21,6 +23,9 @@ export interface AgeGenderEvalResult {
   n: number;
   noFace: number;
   overall: AgeGenderCell;
+  /** Share of faces the daemon would report as gender 'uncertain' (top probability under genderThreshold). */
+  genderUncertain: number;
+  genderThreshold: number;
   byGender: Record<string, AgeGenderCell>;
   byBand: Record<string, AgeGenderCell>;
   byBandAndGender: Record<string, AgeGenderCell>;
@@ -42,6 +47,7 @@ export async function evalAgeGender(analyzer: Analyzer, opts: AgeGenderEvalOptio
   const items = subsample(rows, opts.limit);
   const samples: AgeGenderSample[] = [];
   let noFace = 0;
+  let uncertain = 0;
   const tick = progress('eval age-gender', items.length);
   const t0 = performance.now();
   for (let i = 0; i < items.length; i++) {
@@ -49,7 +55,11 @@ export async function evalAgeGender(analyzer: Analyzer, opts: AgeGenderEvalOptio
     const image = await decodeImageFile(path.join(opts.data, it.file));
     const face = largestFace(await analyzer.analyze(image));
     if (!face?.age || !face.gender) noFace++;
-    else samples.push({ age: it.age, gender: it.gender, predAge: face.age.years, pMale: face.gender.label === 'uncertain' ? 0.5 : face.gender.label === 'male' ? face.gender.p : 1 - face.gender.p });
+    else if (face.gender.label === 'uncertain') throw new Error('eval age-gender: the analyzer must run with genderThreshold 0 (got an uncertain gender)');
+    else {
+      if (face.gender.p < opts.genderThreshold) uncertain++;
+      samples.push({ age: it.age, gender: it.gender, predAge: face.age.years, pMale: face.gender.label === 'male' ? face.gender.p : 1 - face.gender.p });
+    }
     tick(i + 1);
   }
   const ms = (performance.now() - t0) / Math.max(1, items.length);
@@ -67,7 +77,8 @@ export async function evalAgeGender(analyzer: Analyzer, opts: AgeGenderEvalOptio
   const flaggedBands = Object.entries(byBand)
     .filter(([, c]) => c.n > 0 && c.mae > 2 * overall.mae)
     .map(([b]) => b);
-  const result: AgeGenderEvalResult = { data: opts.data, models: opts.models, n: items.length, noFace, overall, byGender, byBand, byBandAndGender, flaggedBands, msPerImage: Math.round(ms * 10) / 10 };
+  const genderUncertain = samples.length ? uncertain / samples.length : 0;
+  const result: AgeGenderEvalResult = { data: opts.data, models: opts.models, n: items.length, noFace, overall, genderUncertain, genderThreshold: opts.genderThreshold, byGender, byBand, byBandAndGender, flaggedBands, msPerImage: Math.round(ms * 10) / 10 };
   const md = renderAgeGender(result);
   print(md);
   const files = writeReport(opts.out, 'age-gender', result, md);
@@ -89,6 +100,8 @@ export function renderAgeGender(r: AgeGenderEvalResult): string {
     '',
     `gender accuracy **${pct(o.genderAccuracy)}**, age MAE **${o.mae.toFixed(2)} years** on ${o.n} faces` +
       `${r.noFace ? ` (${r.noFace} of ${r.n} images without a detected face are left out)` : ''}; ${r.msPerImage} ms per image`,
+    '',
+    `gender is scored on the top label; the daemon reports ${pct(r.genderUncertain)} of these faces as 'uncertain' (top probability under inference.genderThreshold ${r.genderThreshold})`,
     '',
     mdTable(head, [cellRow('all', o), ...Object.entries(r.byGender).map(([k, c]) => cellRow(k, c))]),
     'by age band (bias table)',

@@ -32,13 +32,16 @@ export async function runEval(kind: Kind, opts: EvalCliOptions, configPath: stri
     const evalPrivacy = { ...privacy, emotion: kind === 'emotion' ? true : privacy.emotion, ignoreRegions: [], minFaceSize: 0 };
     const limit = opts.limit !== undefined ? positive(opts.limit, '--limit') : undefined;
     const models = describeModels(kind, inference, opts.cropped === true);
-    analyzer = await createAnalyzer(inference, evalPrivacy, pino({ level: 'error' }, pino.destination(2)), { detectOnly: kind === 'detect' });
+    // Gender is scored on the model's top label (as the field reports it); the share the daemon would
+    // call 'uncertain' at the configured threshold is reported next to it.
+    const evalInference = kind === 'age-gender' ? { ...inference, genderThreshold: 0 } : inference;
+    analyzer = await createAnalyzer(evalInference, evalPrivacy, pino({ level: 'error' }, pino.destination(2)), { detectOnly: kind === 'detect' });
     if (kind === 'emotion') {
       await evalEmotion(analyzer, { data: opts.data, cropped: opts.cropped === true, out: opts.out, limit, models }, print);
     } else if (kind === 'age-gender') {
       const { loadConfig } = await import('../config/load.ts');
       const bands = loadConfig(configPath).config.audience.ageBands;
-      await evalAgeGender(analyzer, { data: opts.data, labels: opts.labels!, out: opts.out, bands, limit, models }, print);
+      await evalAgeGender(analyzer, { data: opts.data, labels: opts.labels!, out: opts.out, bands, limit, models, genderThreshold: inference.genderThreshold }, print);
     } else {
       const minIou = Number(opts.iou ?? 0.4);
       const minSize = Number(opts.minSize ?? 20);

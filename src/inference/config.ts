@@ -18,9 +18,9 @@ export const InferenceConfig = Type.Object(
     }),
     emotion: Type.Union([Type.String(), Type.Array(Type.String(), { minItems: 1 })], {
       default: 'emotion',
-      description: 'emotion model, or a list of models whose probabilities are averaged (an ensemble)',
+      description: 'emotion model, or a list of models whose probabilities are averaged (an ensemble); "none" runs no emotion model',
     }),
-    ageGender: ModelRef('faceres', 'age and gender model'),
+    ageGender: ModelRef('agegender', 'age and gender model (agegender: face-api AgeGenderNet; faceres: human HSE FaceRes)'),
     providers: Type.Array(Provider, { default: ['tensorrt', 'cuda', 'cpu'], minItems: 1, description: 'execution providers, tried in order' }),
     intraOpThreads: Type.Integer({ default: 0, minimum: 0, description: '0 = onnxruntime default' }),
     interOpThreads: Type.Integer({ default: 0, minimum: 0, description: '0 = onnxruntime default' }),
@@ -55,7 +55,8 @@ export const InferenceConfig = Type.Object(
 );
 export type InferenceConfig = Static<typeof InferenceConfig>;
 
-/** The emotion setting as a list of model references. */
+/** The emotion setting as a list of model references; "none" means no emotion model. */
 export function emotionModels(config: Pick<InferenceConfig, 'emotion'>): string[] {
-  return Array.isArray(config.emotion) ? config.emotion : [config.emotion];
+  const refs = Array.isArray(config.emotion) ? config.emotion : [config.emotion];
+  return refs.filter((r) => r !== 'none');
 }

@@ -27,7 +27,7 @@ for (const [n, people] of Object.entries(PEOPLE)) {
     const img = images.get(Number(n))!;
     const { faces, timingsMs } = await analyzer.analyzeTimed(img);
     t.is(faces.length, people);
-    t.deepEqual(Object.keys(timingsMs).sort(), ['blazeface', 'emotion', 'facemesh', 'faceres']);
+    t.deepEqual(Object.keys(timingsMs).sort(), ['agegender', 'blazeface', 'emotion', 'facemesh']);
     for (const f of faces) {
       t.true(f.box.x >= -f.box.width / 2 && f.box.y >= -f.box.height / 2 && f.box.x + f.box.width <= img.width + f.box.width / 2);
       t.true(f.box.width >= 100 && f.box.width <= 400, `face width ${f.box.width}`);

@@ -59,7 +59,7 @@ test('faces inside an ignore region are dropped; faces under minFaceSize get no 
 
 test('a missing, empty or corrupt model is a ResourceError naming the file', async (t) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'glance-models-'));
-  for (const name of ['blazeface', 'facemesh', 'emotion', 'faceres']) copyFileSync(path.resolve('models', `${name}.json`), path.join(dir, `${name}.json`));
+  for (const name of ['blazeface', 'facemesh', 'emotion', 'agegender']) copyFileSync(path.resolve('models', `${name}.json`), path.join(dir, `${name}.json`));
   // blazeface.onnx missing entirely
   let err = await t.throwsAsync(createAnalyzer(inferenceConfig({ modelsDir: dir }), privacyConfig(), quietLog), { instanceOf: ResourceError });
   t.regex(err!.message, /blazeface\.onnx/);

@@ -34,10 +34,10 @@ test('pulls frames from the mailbox, emits faces with per-model timings, reports
     await two;
     t.is(got[0].seq, 7);
     t.is(got[0].faces.length, 3);
-    t.true(got[0].timingsMs.blazeface > 0 && got[0].timingsMs.faceres > 0);
+    t.true(got[0].timingsMs.blazeface > 0 && got[0].timingsMs.agegender > 0);
     t.deepEqual(got[1].faces, []);
     const h = d.health.snapshot().inference as { providers: Record<string, string>; processed: number; ms: Record<string, { p50: number; p95: number }> };
-    t.deepEqual(h.providers, { blazeface: 'cpu', facemesh: 'cpu', emotion: 'cpu', faceres: 'cpu' });
+    t.deepEqual(h.providers, { blazeface: 'cpu', facemesh: 'cpu', emotion: 'cpu', agegender: 'cpu' });
     t.is(h.processed, 2);
     t.true(h.ms.blazeface.p95 >= h.ms.blazeface.p50);
   } finally {

@@ -5,10 +5,15 @@ import type { ModelRunner, TensorData } from '../model-runner.ts';
 import type { RgbImage } from '../warp.ts';
 
 /**
- * HSE FaceRes (human's `faceres`): one batched run gives, per face, P(male) from a sigmoid and a
- * softmax over ages 0..99; its 1024-d descriptor output is ignored and never leaves this function.
- * Age is the distribution's mean (measured against human's argmax interpolation on UTKFace: see
- * README "Accuracy"), and its 10th..90th percentiles give the plausible range.
+ * Age and gender, one batched run per frame for all its faces (twice as many with flip TTA), for
+ * two output conventions, picked by the model's decoder family:
+ * - `faceres` (human's HSE FaceRes): P(male) from a sigmoid and a softmax over ages 0..99; its
+ *   1024-d descriptor output is ignored and never leaves this function. Age is the distribution's
+ *   mean and its 10th..90th percentiles the plausible range.
+ * - `faceapi-age-gender` (face-api's AgeGenderNet): a softmax over the manifest's gender labels
+ *   (male, female) and age as a regression in years. The range is ± AGE_SPREAD_YEARS: the model
+ *   gives no spread of its own, so this is the mean absolute error `glance eval age-gender`
+ *   measures for it on UTKFace (README "Accuracy"), not a per-face confidence.
  */
 export interface AgeGenderRaw {
   /** P(male) per face. */
@@ -17,6 +22,8 @@ export interface AgeGenderRaw {
   low: Float32Array;
   high: Float32Array;
 }
+
+export const AGE_SPREAD_YEARS = 6;
 
 export class AgeGenderEstimator {
   readonly name: string;
@@ -53,27 +60,65 @@ export class AgeGenderEstimator {
       if (this.flipTta) fill(n + i, i, true);
     }
     const out = await this.runner.run({ [this.inputName]: { data: this.batch.view(items), dims: this.batch.dims(items) } });
-    const { gender, age, bins } = pickOutputs(out, items);
-    const dist = new Float64Array(bins);
-    for (let i = 0; i < n; i++) {
-      dist.fill(0);
-      let male = 0;
-      for (let v = 0; v < views; v++) {
-        const k = v * n + i;
-        male += gender[k] / views;
-        for (let b = 0; b < bins; b++) dist[b] += age[k * bins + b] / views;
-      }
-      const s = summarise(dist);
-      res.male[i] = male;
-      res.years[i] = s.mean;
-      res.low[i] = s.low;
-      res.high[i] = s.high;
-    }
+    if (this.desc.family === 'faceapi-age-gender') decodeRegression(out, items, n, views, maleIndex(this.desc.labels), res);
+    else decodeDistribution(out, items, n, views, res);
     return res;
   }
 }
 
-function pickOutputs(out: Record<string, TensorData>, n: number): { gender: Float32Array; age: Float32Array; bins: number } {
+/** Index of 'male' in the gender output (face-api: [male, female]). */
+function maleIndex(labels: readonly string[] | undefined): number {
+  const i = labels?.indexOf('male') ?? -1;
+  return i >= 0 ? i : 0;
+}
+
+/** faceres: views averaged as distributions, then summarised. */
+function decodeDistribution(out: Record<string, TensorData>, items: number, n: number, views: number, res: AgeGenderRaw): void {
+  const { gender, age, bins } = pickDistributionOutputs(out, items);
+  const dist = new Float64Array(bins);
+  for (let i = 0; i < n; i++) {
+    dist.fill(0);
+    let male = 0;
+    for (let v = 0; v < views; v++) {
+      const k = v * n + i;
+      male += gender[k] / views;
+      for (let b = 0; b < bins; b++) dist[b] += age[k * bins + b] / views;
+    }
+    const s = summarise(dist);
+    res.male[i] = male;
+    res.years[i] = s.mean;
+    res.low[i] = s.low;
+    res.high[i] = s.high;
+  }
+}
+
+/** face-api: gender softmax and age in years, each averaged over the views. */
+function decodeRegression(out: Record<string, TensorData>, items: number, n: number, views: number, male: number, res: AgeGenderRaw): void {
+  let gender: Float32Array | undefined;
+  let age: Float32Array | undefined;
+  for (const t of Object.values(out)) {
+    const per = t.data.length / items;
+    if (per === 2) gender = t.data;
+    else if (per === 1) age = t.data;
+  }
+  if (!gender || !age) throw new Error('age-gender model (faceapi-age-gender): expected a 2-class gender output and a 1-value age output per face');
+  for (let i = 0; i < n; i++) {
+    let pMale = 0;
+    let years = 0;
+    for (let v = 0; v < views; v++) {
+      const k = v * n + i;
+      pMale += gender[k * 2 + male] / (gender[k * 2] + gender[k * 2 + 1]) / views;
+      years += age[k] / views;
+    }
+    years = Math.max(0, years);
+    res.male[i] = pMale;
+    res.years[i] = years;
+    res.low[i] = Math.max(0, Math.round(years - AGE_SPREAD_YEARS));
+    res.high[i] = Math.round(years + AGE_SPREAD_YEARS);
+  }
+}
+
+function pickDistributionOutputs(out: Record<string, TensorData>, n: number): { gender: Float32Array; age: Float32Array; bins: number } {
   let gender: Float32Array | undefined;
   let age: Float32Array | undefined;
   let bins = 0;

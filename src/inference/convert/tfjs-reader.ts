@@ -128,8 +128,9 @@ function decodeWeight(spec: TfWeightSpec, buf: Uint8Array, offset: number, model
   if (offset + bytes > buf.length) {
     throw new TfjsFormatError(`model ${model}: weight ${spec.name} needs bytes ${offset}..${offset + bytes} but the shards end at ${buf.length}`);
   }
-  // Copy into an aligned buffer: shards are byte streams and typed views need alignment.
-  const slice = buf.slice(offset, offset + bytes);
+  // Copy into an aligned buffer: shards are byte streams and typed views need alignment. Called
+  // through Uint8Array's slice because a Buffer's slice() is a view into a shared pool, not a copy.
+  const slice = Uint8Array.prototype.slice.call(buf, offset, offset + bytes);
   let data: Float32Array | Int32Array;
   let storedAs: string = dtype;
   if (q) {

@@ -3,14 +3,15 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { convertTfjs, CONVERTER_VERSION, OPSET } from '../convert/convert.ts';
-import { readTfjsModel } from '../convert/tfjs-reader.ts';
+import { readFaceApiModel } from '../convert/faceapi/reader.ts';
+import { readTfjsModel, type TfjsModel } from '../convert/tfjs-reader.ts';
 import { BUILTIN_MODELS, HUMAN_PACKAGE, type BuiltinModel } from './builtin.ts';
 import { sha256Bytes, sha256File } from './hash.ts';
 import { withLock } from './lock.ts';
 import { formatManifest, validateManifest, type Manifest } from './manifest.ts';
 
 /**
- * `glance models build`: converts the built-in TFJS models into `<modelsDir>/<name>.onnx` and
+ * `glance models build`: converts the built-in models (builtin.ts) into `<modelsDir>/<name>.onnx` and
  * writes their manifests. Idempotent: a model is skipped when its manifest records the current
  * source hashes, converter version and the hash of the .onnx file that is there.
  */
@@ -26,7 +27,9 @@ export interface BuildOptions {
   log?: BuildLog;
   /** Where @vladmandic/human is installed (default: found from this project). */
   humanDir?: string;
-  /** Build only these models (default: all four). */
+  /** Where other source packages are installed, by package name (default: found from this project). */
+  packageDirs?: Record<string, string>;
+  /** Build only these models (default: all of them). */
   only?: readonly string[];
 }
 
@@ -43,11 +46,11 @@ export interface BuildResult {
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The installed @vladmandic/human package folder, searched the way Node resolves packages; null if absent. */
-export function findHumanPackage(from = PROJECT_ROOT): string | null {
+/** An installed package's folder, searched the way Node resolves packages; null if absent. */
+export function findPackage(name: string, from = PROJECT_ROOT): string | null {
   let dir = resolve(from);
   for (;;) {
-    const candidate = join(dir, 'node_modules', HUMAN_PACKAGE);
+    const candidate = join(dir, 'node_modules', name);
     if (existsSync(join(candidate, 'package.json'))) return candidate;
     const parent = dirname(dir);
     if (parent === dir) return null;
@@ -55,26 +58,40 @@ export function findHumanPackage(from = PROJECT_ROOT): string | null {
   }
 }
 
+/** The installed @vladmandic/human package folder; null if absent. */
+export function findHumanPackage(from = PROJECT_ROOT): string | null {
+  return findPackage(HUMAN_PACKAGE, from);
+}
+
 export async function buildModels(opts: BuildOptions): Promise<BuildResult[]> {
-  const humanDir = opts.humanDir ?? findHumanPackage();
-  if (!humanDir) throw new Error(`${HUMAN_PACKAGE} is not installed: run npm ci (it provides the TFJS source models)`);
-  const pkg = JSON.parse(readFileSync(join(humanDir, 'package.json'), 'utf8')) as { version: string };
+  const dirs: Record<string, string | null> = { ...opts.packageDirs, [HUMAN_PACKAGE]: opts.humanDir ?? opts.packageDirs?.[HUMAN_PACKAGE] ?? findHumanPackage() };
+  const wanted = BUILTIN_MODELS.filter((m) => !opts.only || opts.only.includes(m.name));
+  const sources = wanted.map((spec) => {
+    const dir = (dirs[spec.package] ??= findPackage(spec.package));
+    if (!dir) throw new Error(`${spec.package} is not installed: run npm ci (it provides the source of the ${spec.name} model)`);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { version: string };
+    return { spec, dir, version: pkg.version };
+  });
   const modelsDir = resolve(opts.modelsDir);
   await mkdir(join(modelsDir, '.build'), { recursive: true });
-  const wanted = BUILTIN_MODELS.filter((m) => !opts.only || opts.only.includes(m.name));
   return withLock(join(modelsDir, '.build', 'build.lock'), async () => {
     const results: BuildResult[] = [];
-    for (const spec of wanted) results.push(await buildOne(spec, humanDir, pkg.version, modelsDir, opts));
+    for (const s of sources) results.push(await buildOne(s.spec, s.dir, s.version, modelsDir, opts));
     return results;
   });
 }
 
-async function buildOne(spec: BuiltinModel, humanDir: string, version: string, modelsDir: string, opts: BuildOptions): Promise<BuildResult> {
+/** The source as a TFJS graph model, whatever its format. */
+async function readSource(spec: BuiltinModel, file: string): Promise<TfjsModel> {
+  return spec.format === 'faceapi-weights' ? readFaceApiModel(file) : readTfjsModel(file);
+}
+
+async function buildOne(spec: BuiltinModel, packageDir: string, version: string, modelsDir: string, opts: BuildOptions): Promise<BuildResult> {
   const t0 = performance.now();
-  const modelJson = join(humanDir, spec.source);
+  const modelJson = join(packageDir, spec.source);
   const onnxFile = join(modelsDir, `${spec.name}.onnx`);
   const manifestFile = join(modelsDir, `${spec.name}.json`);
-  const sources = await sourceHashes(humanDir, modelJson);
+  const sources = await sourceHashes(packageDir, modelJson);
   const previous = readPreviousManifest(manifestFile);
 
   if (!opts.force && previous && upToDate(previous, sources, version)) {
@@ -85,14 +102,16 @@ async function buildOne(spec: BuiltinModel, humanDir: string, version: string, m
     }
   }
 
-  const model = await readTfjsModel(modelJson);
+  const model = await readSource(spec, modelJson);
   const placeholder = model.nodes.find((n) => n.op === 'Placeholder');
   const outputNames = Object.fromEntries(Object.entries(spec.outputs).map(([tf, o]) => [tf, o.name]));
   const result = convertTfjs(model, {
     inputNames: placeholder ? { [placeholder.name]: 'input' } : {},
     outputNames,
-    docString: `${spec.manifest.description}. Converted by Glance from ${HUMAN_PACKAGE}@${version}/${spec.source}.`,
-    metadata: { source: `${HUMAN_PACKAGE}@${version}/${spec.source}`, converter: `glance-tfjs2onnx ${CONVERTER_VERSION}` },
+    // A synthesised face-api graph has no signature; TFJS graph models keep their signature's order.
+    ...(spec.format === 'faceapi-weights' ? { outputs: Object.keys(spec.outputs) } : {}),
+    docString: `${spec.manifest.description}. Converted by Glance from ${spec.package}@${version}/${spec.source}.`,
+    metadata: { source: `${spec.package}@${version}/${spec.source}`, converter: `glance-tfjs2onnx ${CONVERTER_VERSION}` },
   });
   const sha256 = sha256Bytes(result.bytes);
   await atomicWrite(onnxFile, result.bytes, modelsDir);
@@ -113,7 +132,7 @@ async function buildOne(spec: BuiltinModel, humanDir: string, version: string, m
     licence: spec.manifest.licence,
     provenance: {
       upstream: spec.manifest.upstream,
-      package: HUMAN_PACKAGE,
+      package: spec.package,
       version,
       path: spec.source,
       sources,
@@ -131,12 +150,13 @@ async function buildOne(spec: BuiltinModel, humanDir: string, version: string, m
   return { name: spec.name, status: 'built', file: onnxFile, bytes: result.bytes.length, sha256, ms, tfOps: result.tfOps };
 }
 
-/** sha256 of model.json and each weight shard it lists, keyed by path inside the package. */
-async function sourceHashes(humanDir: string, modelJson: string): Promise<Record<string, string>> {
-  const json = JSON.parse(await readFile(modelJson, 'utf8')) as { weightsManifest?: Array<{ paths: string[] }> };
-  const files = [modelJson, ...(json.weightsManifest ?? []).flatMap((g) => g.paths.map((p) => resolve(dirname(modelJson), p)))];
+/** sha256 of model.json (or a face-api weights manifest) and each weight shard it lists, keyed by path inside the package. */
+async function sourceHashes(packageDir: string, modelJson: string): Promise<Record<string, string>> {
+  const json = JSON.parse(await readFile(modelJson, 'utf8')) as { weightsManifest?: Array<{ paths: string[] }> } | Array<{ paths: string[] }>;
+  const groups = Array.isArray(json) ? json : (json.weightsManifest ?? []);
+  const files = [modelJson, ...groups.flatMap((g) => g.paths.map((p) => resolve(dirname(modelJson), p)))];
   const out: Record<string, string> = {};
-  for (const f of files) out[relative(humanDir, f)] = (await sha256File(f)) ?? '';
+  for (const f of files) out[relative(packageDir, f)] = (await sha256File(f)) ?? '';
   return out;
 }
 

@@ -1,16 +1,22 @@
 import type { Manifest } from './manifest.ts';
 
 /**
- * The four models Glance builds from @vladmandic/human's TFJS graph models: where each comes from,
- * what its tensors are called in the ONNX output, and the hand-written half of its manifest. The
- * build step adds the measured half (shapes, hashes, sizes).
+ * The models Glance builds from npm packages: four TFJS graph models from @vladmandic/human and
+ * face-api's weights-only AgeGenderNet (its architecture is written down in convert/faceapi/).
+ * Per model: where it comes from, what its tensors are called in the ONNX output, and the
+ * hand-written half of its manifest. The build step adds the measured half (shapes, hashes, sizes).
  *
- * Pre-processing matches human's own code (src/face/*.ts, src/gear/emotion.ts in the package):
- * blazeface x/127.5 − 1, facemesh x/255, emotion grayscale (x/255 − 0.5)·2, faceres x·1 (0..255).
+ * Pre-processing matches each package's own code (human src/face/*.ts, src/gear/emotion.ts;
+ * face-api src/xception/TinyXception.ts): blazeface x/127.5 − 1, facemesh x/255, emotion grayscale
+ * (x/255 − 0.5)·2, faceres x·1 (0..255), agegender (x − mean RGB)/255.
  */
 export interface BuiltinModel {
   name: string;
-  /** model.json path inside the @vladmandic/human package. */
+  /** npm package that ships the source files. */
+  package: string;
+  /** 'tfjs-graph': a model.json with topology; 'faceapi-weights': a face-api weights manifest. */
+  format: 'tfjs-graph' | 'faceapi-weights';
+  /** model.json (or weights manifest) path inside the package. */
   source: string;
   /** TF output tensor → ONNX output name, with what the output means. */
   outputs: Record<string, { name: string; meaning: string; labelled?: boolean }>;
@@ -21,6 +27,7 @@ export interface BuiltinModel {
 }
 
 export const HUMAN_PACKAGE = '@vladmandic/human';
+export const FACEAPI_PACKAGE = '@vladmandic/face-api';
 
 const humanLicence = (upstream: string): Manifest['licence'] => ({
   spdx: 'MIT',
@@ -31,6 +38,8 @@ const humanLicence = (upstream: string): Manifest['licence'] => ({
 export const BUILTIN_MODELS: readonly BuiltinModel[] = [
   {
     name: 'blazeface',
+    package: HUMAN_PACKAGE,
+    format: 'tfjs-graph',
     source: 'models/blazeface.json',
     outputs: {
       Identity: { name: 'logits_16', meaning: 'face logit per stride-16 anchor (16×16 cells × 2 anchors = 512); sigmoid gives the score' },
@@ -52,6 +61,8 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
   },
   {
     name: 'facemesh',
+    package: HUMAN_PACKAGE,
+    format: 'tfjs-graph',
     source: 'models/facemesh.json',
     outputs: {
       Identity_2: { name: 'mesh', meaning: '468 landmarks × (x, y, z) in crop pixels (x, y in 0..192)' },
@@ -69,6 +80,8 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
   },
   {
     name: 'emotion',
+    package: HUMAN_PACKAGE,
+    format: 'tfjs-graph',
     source: 'models/emotion.json',
     outputs: {
       Identity: { name: 'probabilities', meaning: 'softmax over the 7 FER2013 classes, in `labels` order', labelled: true },
@@ -100,6 +113,8 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
   },
   {
     name: 'faceres',
+    package: HUMAN_PACKAGE,
+    format: 'tfjs-graph',
     source: 'models/faceres.json',
     outputs: {
       'gender_pred/Sigmoid': { name: 'gender', meaning: 'P(male) (sigmoid; human reports male above 0.5)' },
@@ -113,6 +128,36 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
       input: { width: 224, height: 224, colour: 'rgb', mean: [0, 0, 0], std: [1, 1, 1], note: 'raw 0..255' },
       licence: humanLicence('upstream: HSE-asavchenko/HSE_FaceRec_tf (A. Savchenko, PeerJ CS 5:e197, 2019); its own licence is not stated in the package'),
       upstream: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf',
+    },
+  },
+  {
+    name: 'agegender',
+    package: FACEAPI_PACKAGE,
+    format: 'faceapi-weights',
+    source: 'model/age_gender_model-weights_manifest.json',
+    outputs: {
+      'age/BiasAdd': { name: 'age', meaning: 'age in years (regression)' },
+      'gender/Softmax': { name: 'gender', meaning: 'softmax over [male, female]' },
+    },
+    manifest: {
+      task: 'age-gender',
+      decoder: 'faceapi-age-gender',
+      description: 'face-api AgeGenderNet (TinyXception backbone, age regression + gender softmax), as shipped in @vladmandic/face-api',
+      input: {
+        width: 112,
+        height: 112,
+        colour: 'rgb',
+        mean: [122.782, 117.001, 104.298],
+        std: [255, 255, 255],
+        note: '(x − mean RGB) / 255, as face-api normalises',
+      },
+      labels: ['male', 'female'],
+      licence: {
+        spdx: 'MIT',
+        source: `${FACEAPI_PACKAGE} package.json "license" and LICENSE (the package redistributes the weights)`,
+        note: 'upstream: justadudewhocodes/face-api.js, MIT; trained by its author on UTKFace and other sets',
+      },
+      upstream: 'https://github.com/justadudewhocodes/face-api.js',
     },
   },
 ];

@@ -47,7 +47,7 @@ export const Manifest = Type.Object(
     name: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_.-]+$' }),
     description: Type.Optional(Type.String()),
     task: Type.Union([Type.Literal('face-detector'), Type.Literal('face-landmarks'), Type.Literal('emotion'), Type.Literal('age-gender')]),
-    decoder: Type.String({ minLength: 1, description: 'decoder family: blazeface, yunet, ultraface, facemesh, fer-emotion, faceres' }),
+    decoder: Type.String({ minLength: 1, description: 'decoder family: blazeface, yunet, ultraface, facemesh, fer-emotion, faceres, faceapi-age-gender' }),
     file: Type.String({ minLength: 1, description: 'the .onnx file, relative to this manifest' }),
     input: ManifestInput,
     outputs: Type.Array(ManifestOutput, { minItems: 1 }),

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { findHumanPackage } from './build.ts';
+import { findPackage } from './build.ts';
 import { sha256File } from './hash.ts';
 import { modelFileOf, type Manifest } from './manifest.ts';
 import { openModel, type RuntimeConfig } from '../runtime/runner.ts';
@@ -38,7 +38,7 @@ export async function verifyModel(manifestFile: string, manifest: Manifest, conf
 
   const p = manifest.provenance;
   if (p.sources && p.package) {
-    const dir = p.package === '@vladmandic/human' ? findHumanPackage() : null;
+    const dir = findPackage(p.package);
     if (!dir) {
       checks.push({ check: 'source sha256', ok: true, detail: `${p.package} not installed: sources not checked` });
     } else {

@@ -22,7 +22,7 @@ test.before(async () => {
   await ensureBuiltModels();
 });
 
-test('models list shows the four models on cpu and why GPU providers were skipped', async (t) => {
+test('models list shows the built models on cpu and why GPU providers were skipped', async (t) => {
   const r = await glance('models', 'list', '--models-dir', MODELS_DIR);
   t.is(r.code, 0, r.err);
   const lines = r.out.split('\n');
@@ -35,6 +35,7 @@ test('models list shows the four models on cpu and why GPU providers were skippe
   ]) {
     t.regex(r.out, new RegExp(`^${name}\\s+${task}\\s+cpu\\s+[\\d.]+ MB\\s+@vladmandic/human@3\\.3\\.6/models/${name}\\.json\\s+MIT$`, 'm'));
   }
+  t.regex(r.out, /^agegender\s+age-gender\s+cpu\s+[\d.]+ MB\s+@vladmandic\/face-api@1\.7\.15\/model\/age_gender_model-weights_manifest\.json\s+MIT$/m);
   t.regex(r.out, /skipped execution providers:\n {2}tensorrt: .*libonnxruntime_providers_tensorrt\.so not installed/);
   t.regex(r.out, /\n {2}cuda: .*libonnxruntime_providers_cuda\.so not installed/);
 });
@@ -42,7 +43,7 @@ test('models list shows the four models on cpu and why GPU providers were skippe
 test('models verify passes on the built models', async (t) => {
   const r = await glance('models', 'verify', '--models-dir', MODELS_DIR);
   t.is(r.code, 0, r.out + r.err);
-  for (const name of ['blazeface', 'emotion', 'facemesh', 'faceres']) t.regex(r.out, new RegExp(`^ok {3}${name}$`, 'm'));
+  for (const name of ['blazeface', 'emotion', 'facemesh', 'faceres', 'agegender']) t.regex(r.out, new RegExp(`^ok {3}${name}$`, 'm'));
   t.regex(r.out, /✓ source sha256: 2 files match/);
   t.notRegex(r.out, /✗/);
 });
