@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
 import { ConfigError, ResourceError } from '../core/stage.ts';
-import type { InferenceConfig } from '../inference/config.ts';
+import { runtimeSettings, type InferenceConfig } from '../inference/config.ts';
 import { acceptsBatch, benchModel } from '../inference/models/bench.ts';
 import { buildModels, findHumanPackage } from '../inference/models/build.ts';
 import { listManifests, sourceOf } from '../inference/models/inventory.ts';
@@ -198,13 +198,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
 }
 
 function runtimeOpts(c: InferenceConfig): Omit<RuntimeConfig, 'modelsDir'> {
-  return {
-    providers: c.providers,
-    intraOpThreads: c.intraOpThreads,
-    interOpThreads: c.interOpThreads,
-    graphOptimizationLevel: c.graphOptimizationLevel,
-    onnxruntimePath: c.onnxruntimePath,
-  };
+  return runtimeSettings(c);
 }
 
 function recordSkipped(into: Map<string, string>, skipped: readonly SkippedProvider[]): void {

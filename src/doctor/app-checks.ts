@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { GlanceConfig } from '../config/schema.ts';
+import { runtimeSettings } from '../inference/config.ts';
 import type { CheckResult } from './check.ts';
 import { ffmpegInfo } from '../capture/executables.ts';
 import { loadOnnxRuntime, precheckProvider } from '../inference/runtime/index.ts';
@@ -47,13 +48,7 @@ export async function checkModels(config: GlanceConfig): Promise<CheckResult[]> 
       results.push({ name: `model ${name}`, status: 'fail', detail: e.error.message });
       continue;
     }
-    const report = await verifyModel(e.file, e.manifest, {
-      providers: c.providers,
-      intraOpThreads: c.intraOpThreads,
-      interOpThreads: c.interOpThreads,
-      graphOptimizationLevel: c.graphOptimizationLevel,
-      onnxruntimePath: c.onnxruntimePath,
-    });
+    const report = await verifyModel(e.file, e.manifest, runtimeSettings(c));
     const failed = report.checks.filter((x) => !x.ok);
     results.push({
       name: `model ${name}`,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { InferenceConfig } from './config.ts';
+import { runtimeSettings, type InferenceConfig } from './config.ts';
 import type { ModelDescriptor } from './descriptor.ts';
 import type { ModelRunner } from './model-runner.ts';
 import { openOrtRunner } from './ort-runner.ts';
@@ -13,18 +13,7 @@ import { openModel as openWithManifest } from './runtime/index.ts';
  */
 export async function openModel(desc: ModelDescriptor, config: InferenceConfig, log?: Logger): Promise<ModelRunner> {
   if (desc.manifestFile) {
-    return openWithManifest(
-      desc.manifestFile,
-      {
-        modelsDir: config.modelsDir,
-        providers: config.providers,
-        intraOpThreads: config.intraOpThreads,
-        interOpThreads: config.interOpThreads,
-        graphOptimizationLevel: config.graphOptimizationLevel,
-        onnxruntimePath: config.onnxruntimePath,
-      },
-      log,
-    );
+    return openWithManifest(desc.manifestFile, { modelsDir: config.modelsDir, ...runtimeSettings(config) }, log);
   }
-  return openOrtRunner(desc.name, desc.file, { providers: ['cpu'], intraOpThreads: config.intraOpThreads, interOpThreads: config.interOpThreads, graphOptimizationLevel: config.graphOptimizationLevel }, log);
+  return openOrtRunner(desc.name, desc.file, { ...runtimeSettings(config), providers: ['cpu'] }, log);
 }

@@ -9,6 +9,7 @@ export interface OrtOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  memoryArena?: boolean;
 }
 
 /**
@@ -37,6 +38,10 @@ export async function openOrtRunner(name: string, file: string, opts: OrtOptions
         graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
         logSeverityLevel: 3,
       };
+      if (!opts.memoryArena) {
+        options.enableCpuMemArena = false;
+        options.enableMemPattern = false;
+      }
       if (opts.intraOpThreads) options.intraOpNumThreads = opts.intraOpThreads;
       if (opts.interOpThreads) options.interOpNumThreads = opts.interOpThreads;
       const session = await ort.InferenceSession.create(bytes, options);

@@ -16,6 +16,8 @@ export interface SessionOptions {
   intraOpThreads?: number;
   interOpThreads?: number;
   graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** onnxruntime's CPU memory arena and memory pattern (default off: see inference.memoryArena). */
+  memoryArena?: boolean;
   onnxruntimePath?: string;
   /** The manifest's own path, named in mismatch errors. */
   manifestFile?: string;
@@ -88,6 +90,10 @@ function sessionOptions(provider: Provider, opts: SessionOptions): InferenceSess
     graphOptimizationLevel: opts.graphOptimizationLevel ?? 'all',
     logSeverityLevel: 3,
   };
+  if (!opts.memoryArena) {
+    o.enableCpuMemArena = false;
+    o.enableMemPattern = false;
+  }
   if (opts.intraOpThreads) o.intraOpNumThreads = opts.intraOpThreads;
   if (opts.interOpThreads) o.interOpNumThreads = opts.interOpThreads;
   return o;

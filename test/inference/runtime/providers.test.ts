@@ -85,9 +85,11 @@ test('inference.onnxruntimePath: a real onnxruntime-node folder loads; anything 
   });
 });
 
-test('thread counts and optimisation level are accepted', async (t) => {
+test('thread counts, optimisation level and the memory arena setting are accepted', async (t) => {
   const a = model('emotion');
-  const s = await createSession(a.file, a.manifest, { providers: ['cpu'], intraOpThreads: 1, interOpThreads: 1, graphOptimizationLevel: 'basic' });
-  t.is(s.provider, 'cpu');
-  await s.session.release();
+  for (const memoryArena of [false, true]) {
+    const s = await createSession(a.file, a.manifest, { providers: ['cpu'], intraOpThreads: 1, interOpThreads: 1, graphOptimizationLevel: 'basic', memoryArena });
+    t.is(s.provider, 'cpu');
+    await s.session.release();
+  }
 });
