@@ -7,6 +7,7 @@ export function formatPipelineBench(r: PipelineBenchResult): string {
     `  ms/frame: decode ${s.decode} (ffmpeg CPU) · detect ${s.detect} · landmarks ${s.landmarks} · attributes ${s.attributes} · tracking ${s.tracking} · store ${s.store}`,
     `  latency capture→audience: p50 ${r.latencyMs.p50} ms · p95 ${r.latencyMs.p95} ms · p99 ${r.latencyMs.p99} ms`,
     `  faces/frame ${r.facesPerFrame} · CPU ${r.cpu.total}% of one core (node ${r.cpu.node}%, ffmpeg ${r.cpu.source}%) · peak RSS ${r.peakRssMb} MB · load ${r.loadAverage.join(' ')}`,
+    `  RSS peak in the first fifth of the run ${r.rssGrowthMb.first} MB, in the last fifth ${r.rssGrowthMb.last} MB (growth ${r.rssGrowthMb.growth} MB)`,
     `  providers: ${Object.entries(r.providers).map(([m, p]) => `${m}=${p}`).join(' ')}`,
   ].join('\n');
 }

@@ -41,6 +41,8 @@ export interface PipelineBenchResult {
   /** CPU time over wall time, % of one core. */
   cpu: { node: number; source: number; total: number };
   peakRssMb: number;
+  /** Peak RSS in the first and the last fifth of the run, and the difference (MB). */
+  rssGrowthMb: { first: number; last: number; growth: number };
   loadAverage: number[];
   /** Model name → execution provider it runs on. */
   providers: Record<string, string>;
@@ -139,6 +141,7 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
       dropped: h.dropped,
       cpu: { node: pct(nodeMs), source: pct(source1 - source0), total: pct(nodeMs + source1 - source0) },
       peakRssMb: round(rss.stop() / 1048576),
+      rssGrowthMb: mb(rss.growth()),
       loadAverage: (await import('node:os')).loadavg().map((v) => round(v, 2)),
       providers,
     };
@@ -156,4 +159,8 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
     }
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+function mb(g: { first: number; last: number; growth: number }): { first: number; last: number; growth: number } {
+  return { first: round(g.first / 1048576), last: round(g.last / 1048576), growth: round(g.growth / 1048576) };
 }

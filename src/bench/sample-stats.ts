@@ -24,6 +24,8 @@ export function round(v: number, digits = 1): number {
 export class RssSampler {
   private peak = process.memoryUsage.rss();
   private timer: NodeJS.Timeout | undefined;
+  /** Every sample since start(), for the growth figure (10 per second: 6,000 for a 10-minute run). */
+  private readonly samples: number[] = [];
 
   start(everyMs = 100): void {
     this.timer = setInterval(() => this.sample(), everyMs);
@@ -31,7 +33,22 @@ export class RssSampler {
   }
 
   sample(): void {
-    this.peak = Math.max(this.peak, process.memoryUsage.rss());
+    const rss = process.memoryUsage.rss();
+    this.samples.push(rss);
+    this.peak = Math.max(this.peak, rss);
+  }
+
+  /**
+   * Growth over the run: the peak of the last fifth of the samples minus the peak of the first
+   * fifth (peaks, because RSS saw-tooths with garbage collection). About 0 when memory is flat.
+   */
+  growth(): { first: number; last: number; growth: number } {
+    const n = this.samples.length;
+    if (n < 5) return { first: this.peak, last: this.peak, growth: 0 };
+    const fifth = Math.floor(n / 5);
+    const first = Math.max(...this.samples.slice(0, fifth));
+    const last = Math.max(...this.samples.slice(n - fifth));
+    return { first, last, growth: last - first };
   }
 
   stop(): number {

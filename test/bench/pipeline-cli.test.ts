@@ -19,6 +19,7 @@ test('glance bench --source runs the real pipeline and reports fps, stage times,
   t.true(result.fps > 0);
   t.true(result.facesPerFrame > 0, 'the photo has faces');
   t.true(result.peakRssMb > 0);
+  t.true(result.rssGrowthMb.first > 0 && result.rssGrowthMb.last > 0 && result.rssGrowthMb.first <= result.peakRssMb && result.rssGrowthMb.last <= result.peakRssMb);
   for (const key of ['decode', 'detect', 'landmarks', 'attributes', 'tracking', 'store']) t.true(result.stageMs[key] >= 0, key);
   t.true(result.stageMs.detect > 0 && result.stageMs.attributes > 0, JSON.stringify(result.stageMs));
   t.true(result.latencyMs.p50 > 0 && result.latencyMs.p50 <= result.latencyMs.p95 && result.latencyMs.p95 <= result.latencyMs.p99);
