@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { spawnTs } from '../test/helpers/process.ts';
 import { tempDir } from './daemon.ts';
 
-const fixture = path.join(import.meta.dirname, 'fixtures/resume-writer.ts');
+const fixture = path.join(import.meta.dirname, '../test/telemetry/store/fixtures/burst-writer.ts');
 const KILLS = 20;
 
 /**
