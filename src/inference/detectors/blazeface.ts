@@ -1,8 +1,9 @@
 import type { ModelDescriptor } from '../descriptor.ts';
-import { letterbox, toFrameX, toFrameY } from '../letterbox.ts';
+import { letterbox } from '../letterbox.ts';
 import type { ModelRunner, TensorData } from '../model-runner.ts';
 import { Candidates, nms } from '../nms.ts';
 import { warpInto, type RgbImage } from '../warp.ts';
+import { keptToFrame } from './to-frame.ts';
 import type { Detection, Detector, DetectorOptions } from './types.ts';
 
 /**
@@ -80,22 +81,7 @@ export class BlazeFaceDetector implements Detector {
         c.points[p + j * 2 + 1] = regs[r + 5 + j * 2] + ay;
       }
     }
-    const kept = nms(c.boxes, c.scores, c.count, opts.nmsIou, opts.maxFaces);
-    return kept.map((k) => {
-      const points: Array<[number, number]> = [];
-      for (let j = 0; j < KEYPOINTS; j++) {
-        const p = k * KEYPOINTS * 2 + j * 2;
-        points.push([toFrameX(lb, c.points[p]), toFrameY(lb, c.points[p + 1])]);
-      }
-      return {
-        x1: toFrameX(lb, c.boxes[k * 4]),
-        y1: toFrameY(lb, c.boxes[k * 4 + 1]),
-        x2: toFrameX(lb, c.boxes[k * 4 + 2]),
-        y2: toFrameY(lb, c.boxes[k * 4 + 3]),
-        score: c.scores[k],
-        points,
-      };
-    });
+    return keptToFrame(lb, c, nms(c.boxes, c.scores, c.count, opts.nmsIou, opts.maxFaces));
   }
 
   /**

@@ -1,8 +1,9 @@
 import type { ModelDescriptor } from '../descriptor.ts';
-import { letterbox, toFrameX, toFrameY } from '../letterbox.ts';
+import { letterbox } from '../letterbox.ts';
 import type { ModelRunner, TensorData } from '../model-runner.ts';
 import { Candidates, nms } from '../nms.ts';
 import { warpInto, type RgbImage } from '../warp.ts';
+import { keptToFrame } from './to-frame.ts';
 import type { Detection, Detector, DetectorOptions } from './types.ts';
 
 /**
@@ -44,15 +45,7 @@ export class UltraFaceDetector implements Detector {
       if (!(s >= opts.threshold)) continue;
       c.push(boxes[i * 4] * w, boxes[i * 4 + 1] * h, boxes[i * 4 + 2] * w, boxes[i * 4 + 3] * h, s);
     }
-    const kept = nms(c.boxes, c.scores, c.count, opts.nmsIou, opts.maxFaces);
-    return kept.map((k) => ({
-      x1: toFrameX(lb, c.boxes[k * 4]),
-      y1: toFrameY(lb, c.boxes[k * 4 + 1]),
-      x2: toFrameX(lb, c.boxes[k * 4 + 2]),
-      y2: toFrameY(lb, c.boxes[k * 4 + 3]),
-      score: c.scores[k],
-      points: [],
-    }));
+    return keptToFrame(lb, c, nms(c.boxes, c.scores, c.count, opts.nmsIou, opts.maxFaces));
   }
 }
 
