@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { AudienceStage } from '../audience/stage.ts';
 import { processCpuMs } from '../capture/bench.ts';
@@ -41,8 +42,13 @@ export interface PipelineBenchResult {
   /** CPU time over wall time, % of one core. */
   cpu: { node: number; source: number; total: number };
   peakRssMb: number;
-  /** Peak RSS in the first and the last fifth of the run, and the difference (MB). */
-  rssGrowthMb: { first: number; last: number; growth: number };
+  /** Peak RSS in each fifth of the run, and the last's minus the first's (MB). */
+  rssGrowthMb: { fifths: number[]; growth: number };
+  /**
+   * How late the event loop ran timers during the run (ms): what MQTT, HTTP and capture reading wait
+   * at worst while inference holds the thread (onnxruntime-node runs a session synchronously).
+   */
+  eventLoopDelayMs: { p50: number; p99: number; max: number };
   loadAverage: number[];
   /** Model name → execution provider it runs on. */
   providers: Record<string, string>;
@@ -69,6 +75,7 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
   const abort = new AbortController();
   const timeout = setTimeout(() => abort.abort(new Error(`bench did not finish within ${opts.timeoutMs ?? 900_000} ms`)), opts.timeoutMs ?? 900_000);
   const rss = new RssSampler();
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   let done: () => void = () => {};
   const finished = new Promise<void>((resolve) => (done = resolve));
   abort.signal.addEventListener('abort', () => done(), { once: true });
@@ -105,6 +112,7 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
         source0 = source1 = pids.reduce((s, pid) => s + processCpuMs(pid), 0);
         sampledAt = now;
         rss.start();
+        loopDelay.enable();
         return;
       }
       timings.afterAudience(f, now);
@@ -142,12 +150,14 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
       cpu: { node: pct(nodeMs), source: pct(source1 - source0), total: pct(nodeMs + source1 - source0) },
       peakRssMb: round(rss.stop() / 1048576),
       rssGrowthMb: mb(rss.growth()),
+      eventLoopDelayMs: { p50: round(loopDelay.percentile(50) / 1e6), p99: round(loopDelay.percentile(99) / 1e6), max: round(loopDelay.max / 1e6) },
       loadAverage: (await import('node:os')).loadavg().map((v) => round(v, 2)),
       providers,
     };
   } finally {
     clearTimeout(timeout);
     rss.stop();
+    loopDelay.disable();
     frames.close();
     // Reverse order, as app.ts: capture first, so nothing new arrives while the rest stops.
     for (const stage of started.reverse()) {
@@ -161,6 +171,6 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
   }
 }
 
-function mb(g: { first: number; last: number; growth: number }): { first: number; last: number; growth: number } {
-  return { first: round(g.first / 1048576), last: round(g.last / 1048576), growth: round(g.growth / 1048576) };
+function mb(g: { fifths: number[]; growth: number }): { fifths: number[]; growth: number } {
+  return { fifths: g.fifths.map((v) => round(v / 1048576)), growth: round(g.growth / 1048576) };
 }

@@ -39,16 +39,21 @@ export class RssSampler {
   }
 
   /**
-   * Growth over the run: the peak of the last fifth of the samples minus the peak of the first
-   * fifth (peaks, because RSS saw-tooths with garbage collection). About 0 when memory is flat.
+   * Growth over the run: the peak of each fifth of the samples (peaks, because RSS saw-tooths with
+   * garbage collection), and the last fifth's minus the first's. A leak climbs fifth by fifth; caches
+   * filling up climb early and then stay flat.
    */
-  growth(): { first: number; last: number; growth: number } {
+  growth(): { fifths: number[]; growth: number } {
     const n = this.samples.length;
-    if (n < 5) return { first: this.peak, last: this.peak, growth: 0 };
-    const fifth = Math.floor(n / 5);
-    const first = Math.max(...this.samples.slice(0, fifth));
-    const last = Math.max(...this.samples.slice(n - fifth));
-    return { first, last, growth: last - first };
+    if (n < 5) return { fifths: [this.peak], growth: 0 };
+    const size = Math.floor(n / 5);
+    const fifths: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      let peak = 0;
+      for (const v of this.samples.slice(i * size, i === 4 ? n : (i + 1) * size)) peak = Math.max(peak, v);
+      fifths.push(peak);
+    }
+    return { fifths, growth: fifths[4] - fifths[0] };
   }
 
   stop(): number {
