@@ -29,6 +29,8 @@ export type CaptureHealth = {
   dropped: number;
   restarts: number;
   lastError: string | null;
+  /** Frame buffers allocated so far: flat once consumers release what they take. */
+  buffers: number;
 };
 
 /**
@@ -96,6 +98,7 @@ export class CaptureStage implements Stage {
       dropped: counters.dropped,
       restarts: this.supervisor?.restarts ?? 0,
       lastError: this.supervisor?.lastError ?? null,
+      buffers: this.pool?.allocated ?? 0,
     };
   }
 
@@ -107,13 +110,22 @@ export class CaptureStage implements Stage {
   private offer(data: Uint8Array): void {
     const { frames, config } = this.opts;
     const monoMs = performance.now();
-    const frame: Frame = { seq: this.seq++, monoMs, wallMs: Date.now(), width: config.width, height: config.height, data };
+    const pool = this.pool!;
+    let released = false;
+    const release = (): void => {
+      // Once only: a buffer in the pool twice would back two live frames.
+      if (released) return;
+      released = true;
+      pool.release(data);
+    };
+    const frame: Frame = { seq: this.seq++, monoMs, wallMs: Date.now(), width: config.width, height: config.height, data, release };
     this.fps.tick(monoMs);
     const droppedBefore = frames.counters.dropped;
     frames.offer(frame);
     // Capture is the mailbox's only producer, so a drop during this offer was our previous frame,
-    // overwritten unseen: its buffer can be reused. Frames a consumer took are never reused.
-    if (frames.counters.dropped > droppedBefore && this.lastOffered) this.pool!.release(this.lastOffered.data);
+    // overwritten unseen: its buffer can be reused. A frame a consumer took comes back only through
+    // its release(), once the consumer is done with it.
+    if (frames.counters.dropped > droppedBefore && this.lastOffered) this.lastOffered.release?.();
     this.lastOffered = frame;
   }
 }

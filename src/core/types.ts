@@ -13,6 +13,12 @@ export interface Frame {
   width: number;
   height: number;
   data: Uint8Array;
+  /**
+   * Hands `data` back to the producer for a later frame. The consumer calls it once it will never
+   * read `data` again (inference, after analysing the frame); without it the buffer is garbage
+   * collected, which at camera rate lets RSS swing by a hundred MB between collections.
+   */
+  release?: () => void;
 }
 
 export interface Box {

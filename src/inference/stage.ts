@@ -77,6 +77,9 @@ export class InferenceStage implements Stage {
           lastErrorLog = now;
           log.error({ err, seq: frame.seq, errors: this.stats.errors }, 'frame analysis failed');
         }
+      } finally {
+        // The analyzer keeps nothing of the frame's pixels once it has returned.
+        frame.release?.();
       }
     }
   }

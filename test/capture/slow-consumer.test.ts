@@ -47,3 +47,26 @@ test('a slow consumer: 10,000 frames at full speed, drops counted, latency bound
   t.true(max < 500, `max frame age ${max.toFixed(1)} ms`);
   t.true(rssPeak - rssWarm < 20 * 2 ** 20, `RSS grew ${((rssPeak - rssWarm) / 2 ** 20).toFixed(1)} MiB`);
 });
+
+test('frames the consumer releases are reused: buffers stay flat, and a double release never shares a buffer', async (t) => {
+  const clip = path.join(tempDir(t), 'fast.mkv');
+  await makeCountingClip(clip, { frames: 200, fps: 25, width: 64, height: 48 });
+  const h = await startCapture(t, { source: `file:${clip}`, width: 64, height: 48, pace: 'asfast', loop: true });
+  const deadline = performance.now() + 60_000;
+  let taken = 0;
+  while (taken < 2000 && performance.now() < deadline) {
+    const frame = await h.frames.take();
+    if (!frame) break;
+    taken++;
+    frame.release!();
+    frame.release!(); // a second call must not put the buffer in the pool twice
+  }
+  t.is(taken, 2000);
+  const buffers = h.capture().buffers;
+  t.true(buffers <= 8, `${buffers} buffers allocated for ${h.capture().captured} frames`);
+
+  // Held (unreleased) frames never share a buffer, even right after a double release.
+  const held = [];
+  for (let i = 0; i < 6; i++) held.push((await h.frames.take())!);
+  t.is(new Set(held.map((f) => f.data.buffer)).size, held.length);
+});
