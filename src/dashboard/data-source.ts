@@ -1,7 +1,15 @@
 import type { Breakdown, Bucket } from './query.ts';
 
+/**
+ * Marks figures that include minutes not written yet: ISO start of the oldest such minute in the
+ * range (numbers from there on may still grow), or null when every figure is final.
+ */
+interface MaybePartial {
+  partialFrom: string | null;
+}
+
 /** Totals of a range, with the breakdowns the page shows. k-anonymity already applied. */
-export interface SummaryData {
+export interface SummaryData extends MaybePartial {
   passersBy: number;
   watchers: number;
   attentionS: number;
@@ -11,17 +19,19 @@ export interface SummaryData {
 }
 
 /** Columnar series: buckets[i] is the ISO start of bucket i; each series has one value per bucket. */
-export interface SeriesData {
+export interface SeriesData extends MaybePartial {
   buckets: string[];
   series: Array<{ key: string; passersBy: number[]; watchers: number[]; attentionS: number[]; dwellS: number[] }>;
 }
 
 /**
  * What the dashboard reads from the aggregate store. The dashboard depends on this shape only, so
- * its routes never reach into SQLite; store-source.ts adapts the telemetry Store to it. Everything
- * returned has k-anonymity already applied.
+ * its routes never reach into SQLite; the telemetry Store satisfies it as it is. Everything returned
+ * has k-anonymity already applied. With includeOpen the minutes the store still holds in memory
+ * (the one in progress) are counted too, k-anonymized together with the stored ones: a manager
+ * looking at today's figures expects the last few minutes in them.
  */
 export interface DashboardDataSource {
-  summary(range: { from: Date; to: Date }): SummaryData | Promise<SummaryData>;
-  timeseries(query: { from: Date; to: Date; bucket: Bucket; by?: Breakdown }): SeriesData | Promise<SeriesData>;
+  summary(range: { from: Date; to: Date; includeOpen?: boolean }): SummaryData | Promise<SummaryData>;
+  timeseries(query: { from: Date; to: Date; bucket: Bucket; by?: Breakdown; includeOpen?: boolean }): SeriesData | Promise<SeriesData>;
 }

@@ -36,7 +36,14 @@ export function summaryResponse(range: { from: Date; to: Date }, s: SummaryData,
     })),
     byAgeGender: s.byAgeGender,
     kAnonymity,
+    ...partial(s),
   };
+}
+
+/** The flag clients check before treating figures as final (the minute in progress is included). */
+function partial(d: { partialFrom: string | null }) {
+  const from = d.partialFrom === null ? null : new Date(d.partialFrom).toISOString(); // same format as from/to
+  return { partial: from !== null, partialFrom: from };
 }
 
 function round2(n: number): number {
@@ -51,20 +58,21 @@ export function registerDataRoutes(
 
   app.get<{ Querystring: RangeQuery }>('/api/summary', { schema: { querystring: rangeQuerySchema } }, async (req) => {
     const range = parseRange(req.query, now(), MAX_SUMMARY_DAYS);
-    return summaryResponse(range, await data.summary(range), privacy.kAnonymity);
+    return summaryResponse(range, await data.summary({ ...range, includeOpen: true }), privacy.kAnonymity);
   });
 
   app.get<{ Querystring: BucketQuery }>('/api/timeseries', { schema: { querystring: bucketQuerySchema } }, async (req) => {
     const q = parseBucketRange(req.query, now(), 'hour');
     refuseEmotionWhenOff(req.query.by, privacy);
-    const ts = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by });
-    return { from: q.from.toISOString(), to: q.to.toISOString(), bucket: q.bucket, by: req.query.by ?? null, ...ts };
+    const { partialFrom, ...ts } = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by, includeOpen: true });
+    return { from: q.from.toISOString(), to: q.to.toISOString(), bucket: q.bucket, by: req.query.by ?? null, ...ts, ...partial({ partialFrom }) };
   });
 
   app.get<{ Querystring: BucketQuery }>('/api/export.csv', { schema: { querystring: bucketQuerySchema } }, async (req, reply) => {
     const q = parseBucketRange(req.query, now(), 'hour');
     refuseEmotionWhenOff(req.query.by, privacy);
-    const ts = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by });
+    // A file is a record: only stored (final) minutes, never figures that may still grow.
+    const ts = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by, includeOpen: false });
     const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '');
     return reply
       .type('text/csv; charset=utf-8')

@@ -52,7 +52,8 @@ export class DashboardStage implements Stage {
     this.app = await build({ ...this.deps, data: store, auth });
     throwIfAborted(signal);
     try {
-      await this.app.listen({ host: config.host, port: config.port, listenTextResolver: () => '' });
+      // fastify logs this text whatever we do (an empty resolver logged an empty line); the line with auth follows.
+      await this.app.listen({ host: config.host, port: config.port, listenTextResolver: (address) => `dashboard socket bound to ${address}` });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       await this.app.close().catch(() => {});

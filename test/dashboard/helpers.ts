@@ -36,11 +36,14 @@ export interface Harness {
   close: () => Promise<void>;
 }
 
-/** A started StoreStage on a fresh temp directory (a real SQLite file), listening on bus. */
+/**
+ * A started StoreStage on a fresh temp directory (a real SQLite file), listening on bus. Minutes close
+ * only when a test calls storeStage.tick() (its own timer is an hour), so what is still open is known.
+ */
 export async function startStore(config: GlanceConfig, bus: EventBus<GlanceEvents>, health: HealthRegistry, log: Logger): Promise<{ storeStage: StoreStage; dir: string }> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-dash-'));
   config.storage.dataDir = dir;
-  const storeStage = new StoreStage({ config: config.storage, privacy: config.privacy, log, bus, health, closeDelayMs: 0 });
+  const storeStage = new StoreStage({ config: config.storage, privacy: config.privacy, log, bus, health, closeDelayMs: 0, tickMs: 3_600_000 });
   await storeStage.start(new AbortController().signal);
   return { storeStage, dir };
 }

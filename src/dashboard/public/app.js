@@ -7,7 +7,8 @@ import { LiveView } from './live.js';
 import { renderAgeGender, renderContent, renderHealth, renderKpis, renderPrivacy } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
-const SUMMARY_EVERY_MS = 30_000;
+// Today's figures include the minute in progress (partial), so a short period keeps them current.
+const SUMMARY_EVERY_MS = 10_000;
 const HEALTH_EVERY_MS = 5_000;
 
 const live = new LiveView({

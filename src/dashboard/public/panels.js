@@ -20,7 +20,8 @@ export function renderKpis(summary, hourly) {
   });
   $('kpi-peak').textContent = peak > 0 ? hourStart(Date.parse(peakAt)) : '–';
   $('kpi-peak-note').textContent = peak > 0 ? `${hourRange(Date.parse(peakAt))} · ${count(peak)} passers-by` : '';
-  $('today-updated').textContent = `updated ${new Date().toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+  const at = new Date().toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  $('today-updated').textContent = summary.partial ? `updated ${at} · current minute still counting` : `updated ${at}`;
 }
 
 const GENDERS = ['female', 'male', 'unknown'];

@@ -59,6 +59,11 @@ export class MinuteBook {
     return [...this.open.keys()].sort((a, b) => a - b);
   }
 
+  /** An open minute as it stands, for reads that include what is not written yet (do not modify). */
+  peek(minuteMs: number): Readonly<OpenMinute> | undefined {
+    return this.open.get(minuteMs);
+  }
+
   take(minuteMs: number): OpenMinute | undefined {
     const m = this.open.get(minuteMs);
     this.open.delete(minuteMs);

@@ -5,6 +5,10 @@ import { applyKAnonymity, OTHER, type CountedCell } from './k-anonymity.ts';
  * The store's read side. Everything returned here has k-anonymity applied to every breakdown
  * (k-anonymity.ts); totals without a breakdown are returned as they are. Ranges are half-open,
  * [from, to), on minute starts; buckets are UTC.
+ *
+ * summary() and timeseries() can also read the minutes still open in memory (Pending): their cells
+ * go through the same SQL as the stored ones (a UNION ALL with json_each), so they are grouped and
+ * k-anonymized together, never exposed on their own.
  */
 export type Instant = Date | number;
 export type Bucket = 'minute' | 'hour' | 'day';
@@ -18,9 +22,37 @@ export interface Totals extends CountedCell {
   faces: number;
 }
 
+/**
+ * The open minutes, not written yet, to read with the stored ones. JSON arrays because SQLite reads
+ * them with json_each inside the same query (k-anonymity then sees one set of cells).
+ */
+export interface Pending {
+  /** Starts of the open minutes, in seconds, oldest first. */
+  minutes: number[];
+  /** [[minute, ageBand, gender, emotion, contentId, passersBy, watchers, dwellS, attentionS], …] */
+  cells: string;
+  /** [[minute, frames, faces], …] */
+  counters: string;
+}
+
+export const NOTHING_PENDING: Pending = { minutes: [], cells: '[]', counters: '[]' };
+
+/** Every stored cell plus the pending ones (@cells); SQLite pushes the minute range into both halves. */
+const AGGREGATES = `(SELECT minute, age_band, gender, emotion, content_id, passers_by, watchers, dwell_s, attention_s FROM minute_aggregates
+  UNION ALL SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(@cells))`;
+const COUNTERS = `(SELECT minute, frames, faces FROM minute_counters UNION ALL SELECT value->>0, value->>1, value->>2 FROM json_each(@counters))`;
+
+/** ISO start of the oldest pending minute in [f, t), or null: from there on the numbers can still grow. */
+function partialFrom(pending: Pending, f: number, t: number): string | null {
+  const m = pending.minutes.find((s) => s >= f && s < t);
+  return m === undefined ? null : iso(m);
+}
+
 export interface Summary extends Totals {
   from: string;
   to: string;
+  /** Start of the oldest minute included that is not written yet (its figures may still grow), or null. */
+  partialFrom: string | null;
   /** watchers / passers-by, null with no passers-by. */
   conversion: number | null;
   /** Mean attention per watcher and mean dwell per passer-by, seconds; null when undefined. */
@@ -47,6 +79,8 @@ export interface Timeseries {
   buckets: string[];
   series: Series[];
   kAnonymity: number;
+  /** Start of the oldest minute included that is not written yet, or null (see Summary). */
+  partialFrom: string | null;
 }
 
 export interface MinuteRow extends CountedCell {
@@ -88,9 +122,12 @@ export class StoreQueries {
     private readonly k: number,
   ) {}
 
-  totals(fromS: number, toS: number): Totals {
-    const agg = this.db.prepare(`SELECT ${SUMS} FROM minute_aggregates WHERE minute >= ? AND minute < ?`).get(fromS, toS) as Partial<CountedCell>;
-    const cnt = this.db.prepare('SELECT SUM(frames) AS frames, SUM(faces) AS faces FROM minute_counters WHERE minute >= ? AND minute < ?').get(fromS, toS) as {
+  totals(fromS: number, toS: number, pending = NOTHING_PENDING): Totals {
+    const range = { from: fromS, to: toS };
+    const agg = this.db.prepare(`SELECT ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to`).get({ ...range, cells: pending.cells }) as Partial<CountedCell>;
+    const cnt = this.db
+      .prepare(`SELECT SUM(frames) AS frames, SUM(faces) AS faces FROM ${COUNTERS} WHERE minute >= @from AND minute < @to`)
+      .get({ ...range, counters: pending.counters }) as {
       frames: number | null;
       faces: number | null;
     };
@@ -104,15 +141,16 @@ export class StoreQueries {
     };
   }
 
-  summary(q: { from: Instant; to: Instant }): Summary {
+  summary(q: { from: Instant; to: Instant }, pending = NOTHING_PENDING): Summary {
     const [f, t] = range(q.from, q.to);
-    const totals = this.totals(f, t);
-    const content = (this.db.prepare(`SELECT content_id AS contentId, ${SUMS} FROM minute_aggregates WHERE minute >= ? AND minute < ? GROUP BY content_id`).all(f, t) as Array<
+    const totals = this.totals(f, t, pending);
+    const params = { from: f, to: t, cells: pending.cells };
+    const content = (this.db.prepare(`SELECT content_id AS contentId, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY content_id`).all(params) as Array<
       { contentId: string } & CountedCell
     >).map((c) => ({ ...rounded(c), contentId: c.contentId === '' ? null : c.contentId }));
     const ageGender = (this.db
-      .prepare(`SELECT age_band AS ageBand, gender, ${SUMS} FROM minute_aggregates WHERE minute >= ? AND minute < ? GROUP BY age_band, gender`)
-      .all(f, t) as Array<{ ageBand: string; gender: string } & CountedCell>).map(rounded);
+      .prepare(`SELECT age_band AS ageBand, gender, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY age_band, gender`)
+      .all(params) as Array<{ ageBand: string; gender: string } & CountedCell>).map(rounded);
     const byContent = applyKAnonymity(content, this.k, (s) => ({ contentId: OTHER, ...rounded(s) }), (a, b) => compareKeys(a.contentId ?? '', b.contentId ?? ''))
       .sort((a, b) => (a.contentId === OTHER ? 1 : 0) - (b.contentId === OTHER ? 1 : 0) || b.passersBy - a.passersBy);
     const byAgeGender = applyKAnonymity(ageGender, this.k, (s) => ({ ageBand: OTHER, gender: OTHER, ...rounded(s) }), (a, b) =>
@@ -121,6 +159,7 @@ export class StoreQueries {
     return {
       from: iso(f),
       to: iso(t),
+      partialFrom: partialFrom(pending, f, t),
       ...totals,
       conversion: ratio(totals.watchers, totals.passersBy),
       attentionMeanS: mean(totals.attentionS, totals.watchers),
@@ -131,7 +170,7 @@ export class StoreQueries {
     };
   }
 
-  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown }): Timeseries {
+  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown }, pending = NOTHING_PENDING): Timeseries {
     const [f, t] = range(q.from, q.to);
     const size = BUCKET_SECONDS[q.bucket];
     if (!size) throw new RangeError(`bucket: must be one of minute, hour, day (got ${String(q.bucket)})`);
@@ -144,9 +183,9 @@ export class StoreQueries {
     const rows = this.db
       .prepare(
         `SELECT minute - (minute % ${size}) AS bucket, ${keyExpr} AS key, ${SUMS}
-         FROM minute_aggregates WHERE minute >= ? AND minute < ? GROUP BY bucket, key`,
+         FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY bucket, key`,
       )
-      .all(f, t) as Array<{ bucket: number; key: string } & CountedCell>;
+      .all({ from: f, to: t, cells: pending.cells }) as Array<{ bucket: number; key: string } & CountedCell>;
 
     // Group by bucket, apply k per bucket (not to the series: a key must reach k in each bucket).
     const perBucket = new Map<number, Array<{ key: string } & CountedCell>>();
@@ -184,6 +223,7 @@ export class StoreQueries {
       buckets: starts.map(iso),
       series: [...series.values()].sort((a, b) => compareKeys(a.key, b.key)),
       kAnonymity: this.k,
+      partialFrom: partialFrom(pending, f, t),
     };
   }
 

@@ -7,7 +7,7 @@ import { applyKAnonymity, OTHER } from './k-anonymity.ts';
 import { migrate, SCHEMA_VERSION } from './migrations.ts';
 import { MinuteBook, type CellKey, type OpenMinute } from './minute-book.ts';
 import { asResourceError, openDatabase } from './open-database.ts';
-import { iso, StoreQueries, type Breakdown, type Bucket, type Instant, type MinuteRow, type Summary, type Timeseries } from './queries.ts';
+import { iso, NOTHING_PENDING, StoreQueries, type Breakdown, type Bucket, type Instant, type MinuteRow, type Pending, type Summary, type Timeseries } from './queries.ts';
 import { applyRetention, type RetentionResult } from './retention.ts';
 
 export interface StoreOptions {
@@ -150,14 +150,19 @@ export class Store {
     return out;
   }
 
-  summary(q: { from: Instant; to: Instant }): Summary {
+  /**
+   * Totals and k-anonymous breakdowns of a range. With includeOpen, the minutes still in memory
+   * (the one in progress, and the last one during its close delay) count too, k-anonymized together
+   * with the stored ones, and partialFrom says from when the figures are not final.
+   */
+  summary(q: { from: Instant; to: Instant; includeOpen?: boolean }): Summary {
     this.assertOpen();
-    return this.queries.summary(q);
+    return this.queries.summary(q, q.includeOpen ? this.pending() : NOTHING_PENDING);
   }
 
-  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown }): Timeseries {
+  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown; includeOpen?: boolean }): Timeseries {
     this.assertOpen();
-    return this.queries.timeseries(q);
+    return this.queries.timeseries(q, q.includeOpen ? this.pending() : NOTHING_PENDING);
   }
 
   minutes(from: Instant, to: Instant, by?: Breakdown): MinuteRow[] {
@@ -254,6 +259,20 @@ export class Store {
       }
     }
     return closed;
+  }
+
+  /** The open minutes as the queries read them (a copy: nothing in memory is handed out). */
+  private pending(): Pending {
+    const minutes = this.book.minutes();
+    const cells: unknown[] = [];
+    const counters: unknown[] = [];
+    for (const minuteMs of minutes) {
+      const m = this.book.peek(minuteMs)!;
+      const s = minuteMs / 1000;
+      counters.push([s, m.frames, m.faces]);
+      for (const c of m.cells.values()) cells.push([s, c.ageBand, c.gender, c.emotion, c.contentId, c.passersBy, c.watchers, c.dwellS, c.attentionS]);
+    }
+    return { minutes: minutes.map((ms) => ms / 1000), cells: JSON.stringify(cells), counters: JSON.stringify(counters) };
   }
 
   /** The breakdown key of a visit, with labels checked: a value from a buggy stage cannot become a new column value. */
