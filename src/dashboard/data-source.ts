@@ -2,7 +2,7 @@ import type { Breakdown, Bucket } from './query.ts';
 
 /**
  * Marks figures that include minutes not written yet: ISO start of the oldest such minute in the
- * range (numbers from there on may still grow), or null when every figure is final.
+ * range (numbers from there on may still change), or null when every figure is final.
  */
 interface MaybePartial {
   partialFrom: string | null;

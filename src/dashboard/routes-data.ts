@@ -71,7 +71,7 @@ export function registerDataRoutes(
   app.get<{ Querystring: BucketQuery }>('/api/export.csv', { schema: { querystring: bucketQuerySchema } }, async (req, reply) => {
     const q = parseBucketRange(req.query, now(), 'hour');
     refuseEmotionWhenOff(req.query.by, privacy);
-    // A file is a record: only stored (final) minutes, never figures that may still grow.
+    // A file is a record: only stored (final) minutes, never figures that may still change.
     const ts = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by, includeOpen: false });
     const stamp = (d: Date) => d.toISOString().slice(0, 16).replace(/[-:]/g, '');
     return reply

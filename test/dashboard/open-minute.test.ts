@@ -89,7 +89,7 @@ test('the open minute alone: totals show at once, groups only from k people', as
   t.deepEqual(byAge.series, [], 'one person is never a group');
 });
 
-test('/api/export.csv holds written minutes only: a file never carries figures that may still grow', async (t) => {
+test('/api/export.csv holds written minutes only: a file never carries figures that may still change', async (t) => {
   const h = await harness();
   t.teardown(h.close);
   const { hour } = storedAndOpen(h);

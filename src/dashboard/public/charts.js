@@ -69,7 +69,7 @@ export class TrafficChart extends Chart {
     const bars = uPlot.paths.bars;
     this.replace(
       {
-        scales: { x: { time: true, range: () => [Date.parse(ts.from) / 1000, Date.parse(ts.to) / 1000] }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
+        scales: { x: { time: true, range: () => xRange(ts) }, y: { range: (_u, _min, max) => [0, Math.max(4, Math.ceil(max * 1.15))] } },
         axes: axes(t),
         legend: { live: false },
         cursor: { points: { show: false }, drag: { x: false, y: false } },
@@ -102,7 +102,7 @@ export class EmotionChart extends Chart {
     const bars = uPlot.paths.bars;
     this.replace(
       {
-        scales: { x: { time: true, range: () => [Date.parse(ts.from) / 1000, Date.parse(ts.to) / 1000] }, y: { range: [0, 1] } },
+        scales: { x: { time: true, range: () => xRange(ts) }, y: { range: [0, 1] } },
         legend: { live: false },
         axes: axes(t, (_u, vals) => vals.map((v) => `${Math.round(v * 100)}%`)),
         cursor: { points: { show: false }, drag: { x: false, y: false } },
@@ -125,6 +125,15 @@ export class EmotionChart extends Chart {
     this.container.dataset.points = String(points);
     return points;
   }
+}
+
+/**
+ * The x axis spans the asked range, widened to the end of the last bucket: the bucket in progress
+ * (this hour, with today's figures) is drawn whole instead of cut off at "now".
+ */
+function xRange(ts) {
+  const last = ts.buckets.length > 0 ? Date.parse(ts.buckets[ts.buckets.length - 1]) / 1000 + BUCKET_S[ts.bucket] : 0;
+  return [Date.parse(ts.from) / 1000, Math.max(Date.parse(ts.to) / 1000, last)];
 }
 
 function rank(key) {

@@ -42,7 +42,7 @@ const AGGREGATES = `(SELECT minute, age_band, gender, emotion, content_id, passe
   UNION ALL SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(@cells))`;
 const COUNTERS = `(SELECT minute, frames, faces FROM minute_counters UNION ALL SELECT value->>0, value->>1, value->>2 FROM json_each(@counters))`;
 
-/** ISO start of the oldest pending minute in [f, t), or null: from there on the numbers can still grow. */
+/** ISO start of the oldest pending minute in [f, t), or null: from there on the figures can still change. */
 function partialFrom(pending: Pending, f: number, t: number): string | null {
   const m = pending.minutes.find((s) => s >= f && s < t);
   return m === undefined ? null : iso(m);
@@ -51,7 +51,7 @@ function partialFrom(pending: Pending, f: number, t: number): string | null {
 export interface Summary extends Totals {
   from: string;
   to: string;
-  /** Start of the oldest minute included that is not written yet (its figures may still grow), or null. */
+  /** Start of the oldest minute included that is not written yet (its figures may still change), or null. */
   partialFrom: string | null;
   /** watchers / passers-by, null with no passers-by. */
   conversion: number | null;
