@@ -1,5 +1,7 @@
 import test from 'ava';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { loadManifest } from '../../../src/inference/models/manifest.ts';
@@ -81,4 +83,25 @@ test('agegender: ONNX Runtime matches face-api AgeGenderNet on random input and 
 test('reading a face-api manifest without a known architecture names the problem', async (t) => {
   const err = await t.throwsAsync(readFaceApiModel(join(FACEAPI_MODEL, 'face_expression_model-weights_manifest.json')));
   t.regex(err!.message, /no face-api architecture known for "face_expression_model" \(known: age_gender_model\)/);
+});
+
+test('a face-api manifest that does not fit the architecture names the weight', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'glance-faceapi-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const manifestFile = join(FACEAPI_MODEL, 'age_gender_model-weights_manifest.json');
+  const groups = JSON.parse(readFileSync(manifestFile, 'utf8')) as Array<{ paths: string[]; weights: Array<{ name: string }> }>;
+  for (const g of groups) for (const p of g.paths) copyFileSync(join(FACEAPI_MODEL, p), join(dir, p));
+  const target = join(dir, 'age_gender_model-weights_manifest.json');
+
+  const missing = structuredClone(groups);
+  missing[0].weights = missing[0].weights.filter((w) => w.name !== 'fc/gender/bias');
+  writeFileSync(target, JSON.stringify(missing));
+  let err = await t.throwsAsync(readFaceApiModel(target));
+  t.regex(err!.message, /"fc\/gender\/bias" is missing from the weights manifest/);
+
+  const renamed = structuredClone(groups);
+  renamed[0].weights.find((w) => w.name === 'fc/gender/bias')!.name = 'fc/extra/bias';
+  writeFileSync(target, JSON.stringify(renamed));
+  err = await t.throwsAsync(readFaceApiModel(target));
+  t.regex(err!.message, /fc\/gender\/bias|fc\/extra\/bias/);
 });

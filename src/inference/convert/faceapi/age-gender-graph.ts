@@ -54,6 +54,8 @@ export function ageGenderGraph(weightsManifest: TfjsModelJson['weightsManifest']
 
 class Graph {
   readonly nodes: TfNode[] = [];
+  /** Shape constants are not in the manifest: they are kept here and added to the weight map by the reader. */
+  readonly constants = new Map<string, Int32Array>();
   private readonly used = new Set<string>();
 
   constructor(private readonly specs: Map<string, TfWeightSpec>) {}
@@ -85,9 +87,6 @@ class Graph {
     if (!spec) throw new RangeError(`face-api age/gender weights: "${name}" is missing from the weights manifest`);
     return spec.shape[dim];
   }
-
-  /** Shape constants are not in the manifest: they are kept here and added to the weight map by the reader. */
-  readonly constants = new Map<string, Int32Array>();
 
   intConst(name: string, values: number[]): string {
     this.constants.set(name, Int32Array.from(values));
