@@ -23,6 +23,12 @@ export interface PipelineBenchOptions {
   /** …or after this many seconds. */
   durationS?: number;
   timeoutMs?: number;
+  /**
+   * asfast (default): ffmpeg decodes flat out and the mailbox drops what inference misses, as with
+   * a camera. lockstep: each frame only once inference took the last, so a worker-thread analyzer
+   * does not lose the second core to decoding frames that are then dropped.
+   */
+  pace?: 'asfast' | 'lockstep';
 }
 
 export interface PipelineBenchResult {
@@ -69,7 +75,7 @@ export async function benchPipeline(config: GlanceConfig, opts: PipelineBenchOpt
   const bus = new EventBus<GlanceEvents>(log);
   const child = (module: string) => log.child({ module });
   const timings = new FrameTimings(modelTasks(config));
-  const cfg: GlanceConfig = { ...config, capture: { ...config.capture, pace: 'asfast', loop: true }, storage: { ...config.storage, dataDir } };
+  const cfg: GlanceConfig = { ...config, capture: { ...config.capture, pace: opts.pace ?? 'asfast', loop: true }, storage: { ...config.storage, dataDir } };
 
   const started: Stage[] = [];
   const abort = new AbortController();

@@ -20,9 +20,10 @@ export const CaptureConfig = Type.Object(
       description: 'how a source of another aspect ratio becomes width x height: pad (letterbox, nothing lost or distorted), stretch, crop (fill, edges cut)',
     }),
     loop: Type.Boolean({ default: true, description: 'file: restart at end of file (else the source ends there)' }),
-    pace: Type.Union([Type.Literal('realtime'), Type.Literal('asfast')], {
+    pace: Type.Union([Type.Literal('realtime'), Type.Literal('asfast'), Type.Literal('lockstep')], {
       default: 'realtime',
-      description: 'file: deliver frames at the file’s own rate (realtime) or as fast as they decode (asfast)',
+      description:
+        'file: deliver frames at the file’s own rate (realtime), as fast as they decode, dropping what inference misses (asfast), or each frame only once inference took the last (lockstep: every frame analysed, none decoded in vain; benchmarks)',
     }),
     slideMs: Type.Integer({ default: 3000, minimum: 0, description: 'images:/demo: how long each picture stays in view (frames repeat at fps meanwhile)' }),
     inputFormat: Type.Optional(Type.String({ minLength: 1, description: 'v4l2: pixel format asked of the camera (ffmpeg -input_format, e.g. mjpeg, yuyv422)' })),

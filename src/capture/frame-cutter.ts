@@ -11,7 +11,8 @@ export class FrameCutter {
 
   constructor(
     private readonly pool: FramePool,
-    private readonly onFrame: (data: Uint8Array) => void,
+    /** May return a promise: the next frame is not read until it settles (backpressure). */
+    private readonly onFrame: (data: Uint8Array) => void | Promise<void>,
   ) {}
 
   /** Where the next bytes go: the rest of the frame being filled (never a frame already handed out). */
@@ -21,13 +22,13 @@ export class FrameCutter {
   }
 
   /** n bytes were written into the last target(). */
-  commit(n: number): void {
+  commit(n: number): void | Promise<void> {
     this.filled += n;
     if (this.filled < this.pool.frameBytes) return;
     const frame = this.current!;
     this.current = undefined;
     this.filled = 0;
-    this.onFrame(frame);
+    return this.onFrame(frame);
   }
 
   /** Bytes of an incomplete frame (a source that ended mid-frame). */

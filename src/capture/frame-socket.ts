@@ -25,8 +25,8 @@ export interface FrameSocket {
 export interface ReadTarget {
   /** The memory the next read fills (up to its length). */
   target(): Uint8Array;
-  /** n bytes were just read into the last target. */
-  commit(n: number): void;
+  /** n bytes were just read into the last target; a promise pauses reading until it settles. */
+  commit(n: number): void | Promise<void>;
 }
 
 export async function openFrameSocket(sink: ReadTarget): Promise<FrameSocket> {
@@ -48,8 +48,12 @@ export async function openFrameSocket(sink: ReadTarget): Promise<FrameSocket> {
         // Called for the first read and again after every read: the next place to read into.
         buffer: () => sink.target(),
         callback: (n: number) => {
-          sink.commit(n);
-          return true;
+          const wait = sink.commit(n);
+          if (!wait) return true;
+          // Backpressure (pace lockstep): stop reading, so ffmpeg blocks on a full socket, until the
+          // consumer is ready for the next frame.
+          void wait.then(() => reader.resume());
+          return false;
         },
       },
     });

@@ -19,13 +19,13 @@ export interface PreparedSource {
   ffmpeg?: FfmpegInfo;
 }
 
-/** The demo pictures: @vladmandic/face-api's sample1..6.jpg (a dev dependency). */
+/** The demo pictures: @vladmandic/face-api's sample1..6.jpg (installed with Glance: it also provides the age/gender model). */
 export function demoPictures(): string[] {
   let dir: string;
   try {
     dir = path.join(path.dirname(createRequire(import.meta.url).resolve('@vladmandic/face-api/package.json')), 'demo');
   } catch {
-    throw new ResourceError('capture.source demo: @vladmandic/face-api is not installed (its demo photos are the demo input); install dev dependencies or set capture.source');
+    throw new ResourceError('capture.source demo: @vladmandic/face-api is not installed (its demo photos are the demo input); run npm ci or set capture.source');
   }
   const files = existsSync(dir) ? listImages(dir).filter((f) => /^sample\d+\.jpg$/.test(path.basename(f))) : [];
   if (files.length === 0) throw new ResourceError(`capture.source demo: no sample*.jpg in ${dir}`);

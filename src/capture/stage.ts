@@ -47,6 +47,8 @@ export class CaptureStage implements Stage {
   private readonly fps = new FpsMeter();
   private seq = 0;
   private lastOffered: Frame | undefined;
+  /** pace lockstep holds ffmpeg back only for files; a live source cannot wait. */
+  private lockstep = false;
 
   constructor(private readonly opts: CaptureStageOptions) {}
 
@@ -57,6 +59,7 @@ export class CaptureStage implements Stage {
     throwIfAborted(signal);
     if (spec.kind === 'auto') throw new Error('unreachable: auto resolved to auto');
     this.prepared = await prepareSource(spec, config);
+    this.lockstep = config.pace === 'lockstep' && spec.kind === 'file';
     throwIfAborted(signal);
 
     this.pool = new FramePool(config.width * config.height * 3);
@@ -107,7 +110,8 @@ export class CaptureStage implements Stage {
     return this.supervisor?.pids ?? [];
   }
 
-  private offer(data: Uint8Array): void {
+  /** Returns a promise when the next frame must wait for this one to be taken (files, pace lockstep). */
+  private offer(data: Uint8Array): void | Promise<void> {
     const { frames, config } = this.opts;
     const monoMs = performance.now();
     const pool = this.pool!;
@@ -127,5 +131,6 @@ export class CaptureStage implements Stage {
     // its release(), once the consumer is done with it.
     if (frames.counters.dropped > droppedBefore && this.lastOffered) this.lastOffered.release?.();
     this.lastOffered = frame;
+    if (this.lockstep) return frames.whenEmpty();
   }
 }

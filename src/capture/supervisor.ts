@@ -17,7 +17,8 @@ export const HEALTHY_RUN_MS = 10_000;
 export interface SupervisorOptions {
   launch: Launcher;
   pool: FramePool;
-  onFrame: (data: Uint8Array) => void;
+  /** A returned promise holds back the next frame until it settles (pace lockstep). */
+  onFrame: (data: Uint8Array) => void | Promise<void>;
   log: Logger;
   config: Pick<CaptureConfig, 'startTimeoutMs' | 'stallTimeoutMs' | 'backoffInitialMs' | 'backoffMaxMs' | 'maxRestarts'>;
   /** stderr lines logged per window; the rest are counted and summarised. */
@@ -90,7 +91,7 @@ export class Supervisor {
             log.info({ restarts: this.restarts, startupMs: Math.round(now - startedAt) }, 'capture streaming');
           }
           if (this.state === 'starting') this.setState('streaming');
-          this.opts.onFrame(data);
+          return this.opts.onFrame(data);
         },
         stderr: (label, line) => this.stderr(label, line),
       });

@@ -25,6 +25,7 @@ interface PipelineOptions {
   height?: number;
   json?: boolean;
   floor?: boolean;
+  pace: 'asfast' | 'lockstep';
 }
 
 /** `glance bench --source …` (the whole pipeline) and `glance bench floor`. Parsing only; the work is in src/bench. */
@@ -39,19 +40,21 @@ export function registerBenchPipeline(program: Command): void {
     .option('--duration <s>', 'or seconds to run', positiveNumber)
     .option('--width <px>', 'frame width handed to inference (default: capture.width)', positiveInt)
     .option('--height <px>', 'frame height handed to inference (default: capture.height)', positiveInt)
+    .option('--pace <pace>', 'file: asfast (decode flat out, drop what inference misses) or lockstep (every frame analysed, none decoded in vain)', 'asfast')
     .option('--floor', 'also print the physical floor (multiply-adds per frame at the measured GEMM rate)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: PipelineOptions, cmd: Command) => {
       const global = cmd.optsWithGlobals<{ config?: string }>();
       if (!opts.source) throw new ConfigError('glance bench: --source is required (or use a subcommand: glance bench --help)');
       if (opts.frames !== undefined && opts.duration !== undefined) throw new ConfigError('--frames and --duration are exclusive');
+      if (opts.pace !== 'asfast' && opts.pace !== 'lockstep') throw new ConfigError(`--pace ${opts.pace}: expected asfast or lockstep`);
       parseSourceSpec(opts.source);
       const config = loadConfig(global.config).config;
       config.capture = { ...config.capture, source: opts.source, width: opts.width ?? config.capture.width, height: opts.height ?? config.capture.height };
       const { benchPipeline } = await import('../bench/pipeline.ts');
       const { formatPipelineBench } = await import('../bench/format-pipeline.ts');
       const log = pino({ level: 'warn' }, pino.destination(2));
-      const result = await benchPipeline(config, { frames: opts.frames, durationS: opts.duration }, log);
+      const result = await benchPipeline(config, { frames: opts.frames, durationS: opts.duration, pace: opts.pace }, log);
       let floor: unknown;
       if (opts.floor) {
         const { benchFloor, formatFloor } = await import('../bench/floor.ts');

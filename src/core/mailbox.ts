@@ -13,6 +13,7 @@ export class Mailbox<T> {
   private slot: T | undefined;
   private waiter: ((item: T | undefined) => void) | undefined;
   private closed = false;
+  private emptied: Array<() => void> = [];
   readonly counters: MailboxCounters = { offered: 0, taken: 0, dropped: 0 };
 
   /** Puts an item in the slot, replacing (and counting as dropped) any unread one. */
@@ -36,8 +37,21 @@ export class Mailbox<T> {
     if (item !== undefined) {
       this.slot = undefined;
       this.counters.taken++;
+      this.notifyEmptied();
     }
     return item;
+  }
+
+  /** Resolves once the slot is empty (the consumer took the item, or the mailbox closed). */
+  whenEmpty(): Promise<void> {
+    if (this.slot === undefined || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.emptied.push(resolve));
+  }
+
+  private notifyEmptied(): void {
+    const waiting = this.emptied;
+    this.emptied = [];
+    for (const resolve of waiting) resolve();
   }
 
   /**
@@ -67,6 +81,7 @@ export class Mailbox<T> {
   close(): void {
     this.closed = true;
     this.slot = undefined;
+    this.notifyEmptied();
     const waiter = this.waiter;
     this.waiter = undefined;
     waiter?.(undefined);

@@ -8,6 +8,7 @@ import type { Frame, GlanceEvents } from '../core/types.ts';
 import { createAnalyzer, type Analyzer, type AnalyzerOptions } from './analyzer.ts';
 import type { InferenceConfig } from './config.ts';
 import { InferenceStats } from './stats.ts';
+import { startWorkerAnalyzer } from './worker/worker-analyzer.ts';
 
 export interface InferenceStageDeps {
   config: InferenceConfig;
@@ -31,12 +32,21 @@ export class InferenceStage implements Stage {
   private loop: Promise<void> | undefined;
   private readonly stopping = new AbortController();
   private readonly stats = new InferenceStats();
+  private inWorker = false;
+  private starting: Promise<void> | undefined;
 
   constructor(private readonly deps: InferenceStageDeps) {}
 
-  async start(signal: AbortSignal): Promise<void> {
+  start(signal: AbortSignal): Promise<void> {
+    this.starting = this.open(signal);
+    return this.starting;
+  }
+
+  private async open(signal: AbortSignal): Promise<void> {
     const { config, privacy, log, health } = this.deps;
-    const analyzer = await createAnalyzer(config, privacy, log, this.deps.analyzerOptions);
+    // The daemon's analyzer runs in a worker thread; tests that swap how models open stay in-process.
+    this.inWorker = config.worker && !this.deps.analyzerOptions;
+    const analyzer = this.inWorker ? await startWorkerAnalyzer(config, privacy, log) : await createAnalyzer(config, privacy, log, this.deps.analyzerOptions);
     this.analyzer = analyzer;
     throwIfAborted(signal);
     const t0 = performance.now();
@@ -52,6 +62,9 @@ export class InferenceStage implements Stage {
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    // A signal during start-up stops the stage while its models are still loading: wait for them,
+    // so the analyzer (and its worker thread, which would keep the process alive) is closed below.
+    await this.starting?.catch(() => undefined);
     await this.loop;
     this.deps.health.unregister('inference');
     await this.analyzer?.close();
@@ -89,6 +102,7 @@ export class InferenceStage implements Stage {
     for (const m of this.analyzer?.models ?? []) providers[m.name] = m.provider;
     return {
       providers,
+      thread: this.inWorker ? 'worker' : 'main',
       processed: this.stats.processed,
       errors: this.stats.errors,
       faces: this.stats.faces,

@@ -28,6 +28,18 @@ test('glance bench --source runs the real pipeline and reports fps, stage times,
   t.is(result.loadAverage.length, 3);
   t.regex(formatPipelineBench(result), /20 frames in [\d.]+ s = [\d.]+ frames\/s end-to-end/);
 
+  // lockstep with the worker-thread analyzer: every decoded frame is analysed, none dropped.
+  const lockstep = await runGlance(['bench', '--source', `file:${clip}`, '--frames', '20', '--width', '640', '--height', '480', '--pace', 'lockstep', '--json'], { ...env, GLANCE_INFERENCE__WORKER: 'true' }, 90_000);
+  t.is(lockstep.code, 0, lockstep.stderr);
+  const stepped = JSON.parse(lockstep.stdout);
+  t.is(stepped.frames, 20);
+  t.is(stepped.dropped, 0);
+  t.true(stepped.facesPerFrame > 0);
+
+  const badPace = await runGlance(['bench', '--source', `file:${clip}`, '--pace', 'realtime']);
+  t.is(badPace.code, 2);
+  t.regex(badPace.stderr, /--pace realtime: expected asfast or lockstep/);
+
   const both = await runGlance(['bench', '--source', `file:${clip}`, '--frames', '5', '--duration', '1']);
   t.is(both.code, 2);
   t.regex(both.stderr, /--frames and --duration are exclusive/);

@@ -76,3 +76,21 @@ test('file: fit crop fills the frame (edges cut), fit stretch fills it too; neit
     await h.stage.stop();
   }
 });
+
+test('file: lockstep holds ffmpeg back until each frame is taken: a slow consumer gets every frame, in order, none dropped', async (t) => {
+  const clip = path.join(tempDir(t), 'count.mkv');
+  await makeCountingClip(clip, { frames: 60, fps: 25, width: 32, height: 24 });
+  const h = await startCapture(t, { source: `file:${clip}`, width: 32, height: 24, pace: 'lockstep', loop: false });
+  const indexes: number[] = [];
+  const deadline = performance.now() + 30_000;
+  while (indexes.length < 60 && performance.now() < deadline) {
+    const frame = await h.frames.take();
+    if (!frame) break;
+    indexes.push(frameIndex(frame));
+    frame.release?.();
+    // A consumer far slower than decoding (asfast would drop most frames here).
+    await new Promise((r) => setTimeout(r, 15));
+  }
+  t.deepEqual(indexes, Array.from({ length: 60 }, (_, i) => i));
+  t.is(h.capture().dropped, 0);
+});

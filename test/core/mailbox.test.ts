@@ -58,3 +58,25 @@ test('a slow consumer costs drops, never memory: the slot holds at most one item
   t.is(taken + dropped + (box.poll() ? 1 : 0), offered);
   t.true(consumed <= taken);
 });
+
+test('whenEmpty resolves when the consumer takes the item or the mailbox closes, not before', async (t) => {
+  const box = new Mailbox<number>();
+  await box.whenEmpty(); // empty already: resolves at once
+  box.offer(1);
+  let emptied = false;
+  const wait = box.whenEmpty().then(() => (emptied = true));
+  await new Promise((r) => setImmediate(r));
+  t.false(emptied, 'an item still in the slot');
+  box.offer(2); // replacing the item does not empty the slot
+  await new Promise((r) => setImmediate(r));
+  t.false(emptied);
+  t.is(await box.take(), 2);
+  await wait;
+  t.true(emptied);
+
+  box.offer(3);
+  const onClose = box.whenEmpty();
+  box.close();
+  await onClose;
+  t.pass();
+});

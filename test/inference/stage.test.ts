@@ -9,7 +9,7 @@ import { InferenceStage } from '../../src/inference/stage.ts';
 import { inferenceConfig, privacyConfig, quietLog } from './helpers/analyzer.ts';
 import { demo } from './helpers/bad-images.ts';
 
-function deps(over: { modelsDir?: string } = {}) {
+function deps(over: { modelsDir?: string; worker?: boolean } = {}) {
   return {
     config: inferenceConfig(over),
     privacy: privacyConfig(),
@@ -66,4 +66,27 @@ test('a missing model fails start-up with a ResourceError (the daemon exits 3)',
   const stage = new InferenceStage(deps({ modelsDir: '/nonexistent/models' }));
   await t.throwsAsync(stage.start(new AbortController().signal), { instanceOf: ResourceError, message: /blazeface/ });
   await stage.stop();
+});
+
+test('with inference.worker the models run in a worker thread and give exactly what the in-process analyzer gives', async (t) => {
+  const img = await decodeImageFile(demo(4));
+  const facesFrom = async (worker: boolean): Promise<{ faces: FrameFaces['faces']; thread: string }> => {
+    const d = deps({ worker });
+    const stage = new InferenceStage(d);
+    await stage.start(new AbortController().signal);
+    try {
+      const got = new Promise<FrameFaces>((resolve) => d.bus.on('faces', resolve));
+      d.frames.offer({ seq: 1, monoMs: 1, wallMs: 1, ...img });
+      const faces = (await got).faces;
+      return { faces, thread: (d.health.snapshot().inference as { thread: string }).thread };
+    } finally {
+      await stage.stop();
+    }
+  };
+  const inWorker = await facesFrom(true);
+  const inMain = await facesFrom(false);
+  t.is(inWorker.thread, 'worker');
+  t.is(inMain.thread, 'main');
+  t.is(inWorker.faces.length, 4);
+  t.deepEqual(inWorker.faces, inMain.faces);
 });

@@ -1,0 +1,80 @@
+import anyTest, { type ExecutionContext, type TestFn } from 'ava';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { glanceBin, spawnTs } from '../helpers/process.ts';
+
+// Whole daemons with real models on 2 cores: one at a time.
+const test = anyTest.serial as TestFn;
+
+/**
+ * The daemon's analyzer runs in a worker thread (inference.worker, default on). These run the real
+ * daemon on the demo source and check what a thread adds: it must end with the process, whenever
+ * the signal comes, and onnxruntime must not abort the process on the way out.
+ */
+function daemon(t: ExecutionContext) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-worker-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const configFile = path.join(dir, 'glance.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'capture: { source: demo, fps: 10 }',
+      'inference: { providers: [cpu], worker: true }',
+      `storage: { dataDir: ${JSON.stringify(path.join(dir, 'data'))} }`,
+      'mqtt: { enabled: false }',
+      'dashboard: { host: 127.0.0.1, port: 0 }',
+    ].join('\n') + '\n',
+  );
+  const p = spawnTs(glanceBin, ['run', '--config', configFile], { GLANCE_CONFIG: '' });
+  t.teardown(() => {
+    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
+  });
+  return p;
+}
+
+/** Lines that are not the logger's JSON: native aborts ("terminate called …") land here. */
+const strayStderr = (stderr: string) => stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
+
+async function exitWithin(p: ReturnType<typeof daemon>, ms: number) {
+  const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
+  return Promise.race([p.exited, late]);
+}
+
+test('a running daemon with the worker analyses frames and stops on SIGTERM: exit 0, thread ended, nothing aborted', async (t) => {
+  t.timeout(120_000);
+  const p = daemon(t);
+  await p.waitFor(/"msg":"glance ready"/, 90_000);
+  // Frames went through the worker thread, and faces came back from it.
+  const origin = /dashboard listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.stdout())![1];
+  let inference: { thread?: string; processed?: number; faces?: number; errors?: number } = {};
+  for (let i = 0; i < 40 && !(inference.faces! > 0); i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const health = (await (await fetch(`${origin}/api/health`)).json()) as { probes: { inference: typeof inference } };
+    inference = health.probes.inference;
+  }
+  t.is(inference.thread, 'worker');
+  t.true(inference.processed! > 0 && inference.faces! > 0, JSON.stringify(inference));
+  t.is(inference.errors, 0);
+  p.child.kill('SIGTERM');
+  const exit = await exitWithin(p, 20_000);
+  t.not(exit, 'late', `the daemon did not end within 20 s of SIGTERM:\n${p.stdout().slice(-2000)}`);
+  t.deepEqual(exit, { code: 0, signal: null }, p.stderr());
+  t.deepEqual(strayStderr(p.stderr()), []);
+  t.regex(p.stdout(), /"msg":"glance stopped"/);
+  t.notRegex(p.stdout(), /did not end after close/);
+});
+
+test('a signal while the worker is still loading models stops the daemon: the thread does not keep the process alive', async (t) => {
+  t.timeout(120_000);
+  const p = daemon(t);
+  // Stages start sinks first; once the dashboard is up the inference stage is loading its models.
+  await p.waitFor(/"stage":"dashboard","msg":"stage started"/, 90_000);
+  p.child.kill('SIGINT');
+  const exit = await exitWithin(p, 20_000);
+  t.not(exit, 'late', `the daemon did not end within 20 s of SIGINT during start-up:\n${p.stdout().slice(-2000)}`);
+  t.deepEqual(exit, { code: 0, signal: null }, p.stderr());
+  t.deepEqual(strayStderr(p.stderr()), []);
+  t.notRegex(p.stdout(), /"msg":"glance ready"/);
+  t.regex(p.stdout(), /"msg":"glance stopped"/);
+});
