@@ -17,6 +17,9 @@ import { StoreStage } from '../telemetry/store/stage.ts';
 import { FrameTimings, modelTasks, type StageTimes } from './frame-timings.ts';
 import { RssSampler, round } from './sample-stats.ts';
 
+/** The file paces a benchmark can use (realtime would measure the clip's rate, not the pipeline). */
+export type BenchPace = Exclude<GlanceConfig['capture']['pace'], 'realtime'>;
+
 export interface PipelineBenchOptions {
   /** Stop after this many analysed frames (after the first, which is not counted)… */
   frames?: number;
@@ -28,7 +31,7 @@ export interface PipelineBenchOptions {
    * a camera. lockstep: each frame only once inference took the last, so a worker-thread analyzer
    * does not lose the second core to decoding frames that are then dropped.
    */
-  pace?: 'asfast' | 'lockstep';
+  pace?: BenchPace;
 }
 
 export interface PipelineBenchResult {

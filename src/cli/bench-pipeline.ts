@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { parseSourceSpec } from '../capture/source-spec.ts';
 import { ConfigError } from '../core/stage.ts';
 import { benchCommand } from './bench.ts';
+import type { BenchPace } from '../bench/pipeline.ts';
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -25,7 +26,7 @@ interface PipelineOptions {
   height?: number;
   json?: boolean;
   floor?: boolean;
-  pace: 'asfast' | 'lockstep';
+  pace: BenchPace;
 }
 
 /** `glance bench --source …` (the whole pipeline) and `glance bench floor`. Parsing only; the work is in src/bench. */

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import mqtt from 'mqtt';
-import { glanceBin, spawnTs } from '../helpers/process.ts';
+import { dashboardOrigin, runDaemon } from '../helpers/daemon.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,25 +21,17 @@ test('logs never contain secrets, base64 blobs or image data', async (t) => {
   const token = `tok-${randomBytes(16).toString('hex')}`;
   writeFileSync(path.join(dir, 'mqtt-password'), password + '\n', { mode: 0o600 });
   writeFileSync(path.join(dir, 'dashboard-token'), token + '\n', { mode: 0o600 });
-  const config = path.join(dir, 'glance.yaml');
-  writeFileSync(
-    config,
-    [
-      `storage: { dataDir: "${path.join(dir, 'data')}" }`,
-      'capture: { source: demo, fps: 3 }',
-      'inference: { providers: [cpu] }',
-      `mqtt: { embedded: { port: 0, username: glance, password: { file: "${path.join(dir, 'mqtt-password')}" } }, healthIntervalS: 2 }`,
-      `dashboard: { port: 0, token: { file: "${path.join(dir, 'dashboard-token')}" } }`,
-      'log: { level: debug }',
-    ].join('\n') + '\n',
-  );
-  const p = spawnTs(glanceBin, ['run', '--config', config], { GLANCE_CONFIG: '' });
-  t.teardown(() => {
-    p.child.kill('SIGKILL');
-  });
+  const p = runDaemon(t, dir, [
+    `storage: { dataDir: "${path.join(dir, 'data')}" }`,
+    'capture: { source: demo, fps: 3 }',
+    'inference: { providers: [cpu] }',
+    `mqtt: { embedded: { port: 0, username: glance, password: { file: "${path.join(dir, 'mqtt-password')}" } }, healthIntervalS: 2 }`,
+    `dashboard: { port: 0, token: { file: "${path.join(dir, 'dashboard-token')}" } }`,
+    'log: { level: debug }',
+  ]);
   await p.waitFor(/"msg":"glance ready"/, 90_000);
   const out = () => p.stdout() + p.stderr();
-  const url = /dashboard listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out())![1];
+  const url = dashboardOrigin(p);
   const broker = /embedded MQTT broker listening on (127\.0\.0\.1:\d+)/.exec(out())![1];
 
   // Right and wrong credentials on both doors, so that auth code paths log what they log.

@@ -1,9 +1,10 @@
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
-import { glanceBin, repoRoot, spawnTs } from '../helpers/process.ts';
+import { dashboardOrigin, runDaemon } from '../helpers/daemon.ts';
+import { repoRoot } from '../helpers/process.ts';
 import { privacyProblems } from '../telemetry/store/helpers.ts';
 import { harness, seedToday } from './helpers.ts';
 
@@ -41,25 +42,17 @@ async function startDaemon(t: ExecutionContext) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-daemon-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const dataDir = path.join(dir, 'data');
-  const configFile = path.join(dir, 'glance.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'device: { name: "Window display", location: "High Street store", operatorContact: "shop@example.com" }',
-      // 6 fps is more than inference keeps up with on 2 cores; each photo stays 3 s, long enough to become a person.
-      'capture: { source: demo, fps: 6, slideMs: 3000 }',
-      'inference: { providers: [cpu] }',
-      `storage: { dataDir: ${JSON.stringify(dataDir)} }`,
-      'mqtt: { enabled: false }',
-      'dashboard: { host: 127.0.0.1, port: 0 }',
-    ].join('\n') + '\n',
-  );
-  const daemon = spawnTs(glanceBin, ['run', '--config', configFile], { GLANCE_CONFIG: '' });
-  t.teardown(() => {
-    if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
-  });
+  const daemon = runDaemon(t, dir, [
+    'device: { name: "Window display", location: "High Street store", operatorContact: "shop@example.com" }',
+    // 6 fps is more than inference keeps up with on 2 cores; each photo stays 3 s, long enough to become a person.
+    'capture: { source: demo, fps: 6, slideMs: 3000 }',
+    'inference: { providers: [cpu] }',
+    `storage: { dataDir: ${JSON.stringify(dataDir)} }`,
+    'mqtt: { enabled: false }',
+    'dashboard: { host: 127.0.0.1, port: 0 }',
+  ]);
   await daemon.waitFor(/"msg":"glance ready"/, 60_000);
-  const origin = /dashboard listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(daemon.stdout())![1];
+  const origin = dashboardOrigin(daemon);
   return { daemon, dir, dataDir, origin };
 }
 

@@ -1,42 +1,34 @@
 import anyTest, { type ExecutionContext, type TestFn } from 'ava';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { glanceBin, spawnTs } from '../helpers/process.ts';
+import { dashboardOrigin, runDaemon } from '../helpers/daemon.ts';
+import type { Spawned } from '../helpers/process.ts';
 
 // Whole daemons with real models on 2 cores: one at a time.
 const test = anyTest.serial as TestFn;
 
 /**
- * The daemon's analyzer runs in a worker thread (inference.worker, default on). These run the real
- * daemon on the demo source and check what a thread adds: it must end with the process, whenever
+ * With inference.worker (off by default, on here) the analyzer runs in a worker thread. These run
+ * the real daemon on the demo source and check what a thread adds: it must end with the process, whenever
  * the signal comes, and onnxruntime must not abort the process on the way out.
  */
 function daemon(t: ExecutionContext) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-worker-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  const configFile = path.join(dir, 'glance.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'capture: { source: demo, fps: 10 }',
-      'inference: { providers: [cpu], worker: true }',
-      `storage: { dataDir: ${JSON.stringify(path.join(dir, 'data'))} }`,
-      'mqtt: { enabled: false }',
-      'dashboard: { host: 127.0.0.1, port: 0 }',
-    ].join('\n') + '\n',
-  );
-  const p = spawnTs(glanceBin, ['run', '--config', configFile], { GLANCE_CONFIG: '' });
-  t.teardown(() => {
-    if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
-  });
-  return p;
+  return runDaemon(t, dir, [
+    'capture: { source: demo, fps: 10 }',
+    'inference: { providers: [cpu], worker: true }',
+    `storage: { dataDir: ${JSON.stringify(path.join(dir, 'data'))} }`,
+    'mqtt: { enabled: false }',
+    'dashboard: { host: 127.0.0.1, port: 0 }',
+  ]);
 }
 
 /** Lines that are not the logger's JSON: native aborts ("terminate called …") land here. */
 const strayStderr = (stderr: string) => stderr.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('{'));
 
-async function exitWithin(p: ReturnType<typeof daemon>, ms: number) {
+async function exitWithin(p: Spawned, ms: number) {
   const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
   return Promise.race([p.exited, late]);
 }
@@ -46,7 +38,7 @@ test('a running daemon with the worker analyses frames and stops on SIGTERM: exi
   const p = daemon(t);
   await p.waitFor(/"msg":"glance ready"/, 90_000);
   // Frames went through the worker thread, and faces came back from it.
-  const origin = /dashboard listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(p.stdout())![1];
+  const origin = dashboardOrigin(p);
   let inference: { thread?: string; processed?: number; faces?: number; errors?: number } = {};
   for (let i = 0; i < 40 && !(inference.faces! > 0); i++) {
     await new Promise((r) => setTimeout(r, 500));
