@@ -3,7 +3,7 @@ import type { GlanceConfig } from './config/schema.ts';
 import { EventBus } from './core/bus.ts';
 import { Mailbox } from './core/mailbox.ts';
 import { HealthRegistry } from './core/health.ts';
-import { StageRunner } from './core/stages.ts';
+import { StageRunner } from './core/stage-runner.ts';
 import type { Stage } from './core/stage.ts';
 import type { Frame, GlanceEvents } from './core/types.ts';
 import { InferenceStage } from './inference/stage.ts';
@@ -50,7 +50,6 @@ export class App {
   buildStages(): Stage[] {
     const { config, log, bus, frames, health } = this.context;
     const child = (module: string) => log.child({ module });
-    void config, bus, frames, health, child;
     const stages: Stage[] = [];
     // A minute stays open until a visit ended in it has surely been emitted (maxAbsenceMs after the face left).
     const closeDelayMs = Math.max(10_000, config.audience.maxAbsenceMs + 5_000);

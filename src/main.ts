@@ -2,13 +2,11 @@ import type { Logger } from 'pino';
 import { App } from './app.ts';
 import { loadConfig } from './config/load.ts';
 import type { GlanceConfig } from './config/schema.ts';
-import { ConfigError, ResourceError } from './core/stage.ts';
-import { StartupCancelled } from './core/stages.ts';
 import { createLogger } from './core/logger.ts';
 import { SdNotify } from './core/sd-notify.ts';
+import { ConfigError, EXIT, exitCodeOf, StartupCancelled } from './core/errors.ts';
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, failure: 1, config: 2, resource: 3 } as const;
+export { EXIT };
 
 export interface RunOptions {
   configPath?: string;
@@ -75,7 +73,7 @@ export async function runDaemon(opts: RunOptions = {}): Promise<number> {
       log.info('start-up cancelled');
       return await (stopping ?? Promise.resolve(EXIT.ok));
     }
-    const code = err instanceof ConfigError ? EXIT.config : err instanceof ResourceError ? EXIT.resource : EXIT.failure;
+    const code = exitCodeOf(err) ?? EXIT.failure;
     log.fatal({ err }, 'glance failed to start');
     await app.stop().catch(() => {});
     return code;

@@ -1,4 +1,4 @@
-import { ConfigError } from '../core/stage.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /**
  * Age bands from their lower bounds: [18, 25, 65] gives 0-17, 18-24, 25-64, 65+. Only the band is

@@ -5,10 +5,10 @@ import type { Stage } from '../core/stage.ts';
 import type { FrameFaces, GlanceEvents, LiveView } from '../core/types.ts';
 import { createAgeBands } from './age-bands.ts';
 import { facingCamera, usableForAttributes } from './attention.ts';
-import type { AudienceConfig } from './config.ts';
-import { createRegionFilter } from './ignore-regions.ts';
+import type { AudienceConfig } from '../config/audience.ts';
+import { createRegionFilter } from '../core/ignore-regions.ts';
 import { LiveRate } from './live-rate.ts';
-import type { PrivacyConfig } from './privacy-config.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
 import { Tracker, type Track } from './tracker.ts';
 import { VisitAccumulator, type SummaryOptions } from './visitor-summary.ts';
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Box } from '../core/types.ts';
-import { centre, iou } from './box-geometry.ts';
+import { centre, iou } from '../core/box.ts';
 
 export interface TrackerOptions {
   /** Least IoU between a track's predicted box and a detection for them to be the same face. */

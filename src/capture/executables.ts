@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ResourceError } from '../core/stage.ts';
+import { ResourceError } from '../core/errors.ts';
 
 /** Finds an executable on PATH without a shell (`which` is not guaranteed to exist). */
 export function findOnPath(name: string, envPath = process.env.PATH ?? ''): string | undefined {

@@ -1,4 +1,4 @@
-import type { CaptureConfig } from './config.ts';
+import type { CaptureConfig } from '../config/capture.ts';
 import type { FfmpegInfo } from './executables.ts';
 import type { SourceSpec } from './source-spec.ts';
 

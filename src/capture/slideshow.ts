@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { CaptureConfig } from './config.ts';
+import type { CaptureConfig } from '../config/capture.ts';
 import type { RunEnd, RunHooks, SourceRun } from './run.ts';
 
 export const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError } from '../core/stage.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /**
  * `capture.source` parsed into what it names. Parsing is pure (no file system, no processes) so a

@@ -1,15 +1,15 @@
 import { statSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ResourceError } from '../core/stage.ts';
 import { findCameraCli } from './auto-detect.ts';
-import type { CaptureConfig } from './config.ts';
+import type { CaptureConfig } from '../config/capture.ts';
 import { ffmpegInfo, findOnPath, type FfmpegInfo } from './executables.ts';
 import { buildProcessPlan, type ProcessPlan } from './ffmpeg-args.ts';
 import { launchProcessPlan } from './process-run.ts';
 import type { Launcher } from './run.ts';
 import { launchSlideshow, listImages } from './slideshow.ts';
 import { describeSource, type SourceSpec } from './source-spec.ts';
+import { ResourceError } from '../core/errors.ts';
 
 export interface PreparedSource {
   launch: Launcher;

@@ -4,7 +4,7 @@ import type { Mailbox } from '../core/mailbox.ts';
 import { throwIfAborted, type Stage } from '../core/stage.ts';
 import type { Frame } from '../core/types.ts';
 import { detectSource } from './auto-detect.ts';
-import type { CaptureConfig } from './config.ts';
+import type { CaptureConfig } from '../config/capture.ts';
 import { FpsMeter } from './fps-meter.ts';
 import { FramePool } from './frame-pool.ts';
 import { parseSourceSpec } from './source-spec.ts';
@@ -46,7 +46,6 @@ export class CaptureStage implements Stage {
   private pool: FramePool | undefined;
   private readonly fps = new FpsMeter();
   private seq = 0;
-  private lastOffered: Frame | undefined;
   /** pace lockstep holds ffmpeg back only for files; a live source cannot wait. */
   private lockstep = false;
 
@@ -124,13 +123,9 @@ export class CaptureStage implements Stage {
     };
     const frame: Frame = { seq: this.seq++, monoMs, wallMs: Date.now(), width: config.width, height: config.height, data, release };
     this.fps.tick(monoMs);
-    const droppedBefore = frames.counters.dropped;
-    frames.offer(frame);
-    // Capture is the mailbox's only producer, so a drop during this offer was our previous frame,
-    // overwritten unseen: its buffer can be reused. A frame a consumer took comes back only through
-    // its release(), once the consumer is done with it.
-    if (frames.counters.dropped > droppedBefore && this.lastOffered) this.lastOffered.release?.();
-    this.lastOffered = frame;
+    // A frame the mailbox displaced was overwritten unseen: its buffer can be reused. A frame a
+    // consumer took comes back only through its release(), once the consumer is done with it.
+    frames.offer(frame)?.release?.();
     if (this.lockstep) return frames.whenEmpty();
   }
 }

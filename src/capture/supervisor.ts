@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CaptureConfig } from './config.ts';
+import type { CaptureConfig } from '../config/capture.ts';
 import type { FramePool } from './frame-pool.ts';
 import type { Launcher, RunEnd, SourceRun } from './run.ts';
 import { maskUrlCredentials } from './source-spec.ts';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addModelOptions, type ModelOptions } from '../inference/overrides.ts';
+import { addModelOptions, type ModelOptions } from '../tools/inference-overrides.ts';
 
 interface AnalyzeOptions extends ModelOptions {
   json?: boolean;
@@ -21,7 +21,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--max-frames <n>', 'videos: analyse at most this many frames')
     .option('--every <n>', 'videos: analyse every n-th frame', '1');
   addModelOptions(cmd).action(async (input: string, opts: AnalyzeOptions, c: Command) => {
-    const { runAnalyze } = await import('../inference/analyze-run.ts');
+    const { runAnalyze } = await import('../tools/analyze/run.ts');
     process.exitCode = await runAnalyze(input, opts, c.optsWithGlobals<{ config?: string }>().config);
   });
 }

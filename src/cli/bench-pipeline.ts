@@ -2,9 +2,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
 import { parseSourceSpec } from '../capture/source-spec.ts';
-import { ConfigError } from '../core/stage.ts';
 import { benchCommand } from './bench.ts';
-import type { BenchPace } from '../bench/pipeline.ts';
+import type { BenchPace } from '../tools/bench/pipeline.ts';
+import { ConfigError } from '../core/errors.ts';
 
 const positiveInt = (value: string): number => {
   const n = Number(value);
@@ -52,13 +52,13 @@ export function registerBenchPipeline(program: Command): void {
       parseSourceSpec(opts.source);
       const config = loadConfig(global.config).config;
       config.capture = { ...config.capture, source: opts.source, width: opts.width ?? config.capture.width, height: opts.height ?? config.capture.height };
-      const { benchPipeline } = await import('../bench/pipeline.ts');
-      const { formatPipelineBench } = await import('../bench/format-pipeline.ts');
+      const { benchPipeline } = await import('../tools/bench/pipeline.ts');
+      const { formatPipelineBench } = await import('../tools/bench/format-pipeline.ts');
       const log = pino({ level: 'warn' }, pino.destination(2));
       const result = await benchPipeline(config, { frames: opts.frames, durationS: opts.duration, pace: opts.pace }, log);
       let floor: unknown;
       if (opts.floor) {
-        const { benchFloor, formatFloor } = await import('../bench/floor.ts');
+        const { benchFloor, formatFloor } = await import('../tools/bench/floor.ts');
         const f = await benchFloor(config.inference, { facesPerFrame: result.facesPerFrame, measuredMsPerFrame: 1000 / result.fps });
         floor = f;
         if (!opts.json) process.stdout.write(formatFloor(f) + '\n');

@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
 import { loadConfig } from '../config/load.ts';
-import { ConfigError } from '../core/stage.ts';
-import type { CaptureConfig } from '../capture/config.ts';
+import type { CaptureConfig } from '../config/capture.ts';
 import { parseSourceSpec } from '../capture/source-spec.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /**
  * The `bench` command family. Other subcommands (end-to-end) attach to the same parent through
@@ -58,7 +58,7 @@ export function registerBenchCommands(program: Command): void {
         pace: opts.pace,
         loop: true,
       };
-      const { benchCapture, formatCaptureBench } = await import('../capture/bench.ts');
+      const { benchCapture, formatCaptureBench } = await import('../tools/bench/capture-bench.ts');
       const log = pino({ level: 'warn', base: { module: 'capture' } }, pino.destination(2));
       const result = await benchCapture(config, opts.frames, log);
       process.stdout.write((opts.json ? JSON.stringify(result) : formatCaptureBench(result)) + '\n');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig, maskSecrets } from '../config/load.ts';
-import { ConfigError } from '../core/stage.ts';
+import { ConfigError, exitCodeOf } from '../core/errors.ts';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('inspect and validate configuration');
@@ -18,9 +18,10 @@ export function registerConfigCommands(program: Command): void {
         process.stderr.write(`config ok: ${loaded.file ?? 'built-in defaults'}\n`);
         process.exitCode = 0;
       } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`glance: ${err.message}\n`);
-        process.exitCode = 2;
+        const code = exitCodeOf(err);
+        if (code === undefined) throw err;
+        process.stderr.write(`glance: ${(err as Error).message}\n`);
+        process.exitCode = code;
       }
     });
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
-import { ConfigError } from '../core/stage.ts';
-import { runChecks, formatResults, type Check } from '../doctor/check.ts';
-import { checkNode, checkDisk, checkClock, checkCameras, checkPort, checkBrokerTcp } from '../doctor/system-checks.ts';
-import { checkFfmpeg, checkProviders, checkModels, checkDatabase } from '../doctor/app-checks.ts';
+import { runChecks, formatResults, type Check } from '../tools/doctor/check.ts';
+import { checkNode, checkDisk, checkClock, checkCameras, checkPort, checkBrokerTcp } from '../tools/doctor/system-checks.ts';
+import { checkFfmpeg, checkProviders, checkModels, checkDatabase } from '../tools/doctor/app-checks.ts';
+import { ConfigError, exitCodeOf } from '../core/errors.ts';
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -15,9 +15,10 @@ export function registerDoctorCommand(program: Command): void {
       try {
         config = loadConfig(cmd.optsWithGlobals<{ config?: string }>().config).config;
       } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        process.stderr.write(`glance: ${err.message}\n`);
-        process.exitCode = 2;
+        const code = exitCodeOf(err);
+        if (code === undefined) throw err;
+        process.stderr.write(`glance: ${(err as Error).message}\n`);
+        process.exitCode = code;
         return;
       }
       const c = config;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { addModelOptions, type ModelOptions } from '../inference/overrides.ts';
+import { addModelOptions, type ModelOptions } from '../tools/inference-overrides.ts';
 
 /**
  * `glance eval emotion|age-gender|detect`: accuracy on public labelled data, printed as tables and
@@ -18,7 +18,7 @@ export function registerEvalCommands(program: Command): void {
       .option('--limit <n>', 'evaluate an evenly spread subset of n images (quick runs)')
       .option('--out <dir>', 'report folder', 'test-output/eval/emotion'),
   ).action(async (opts: ModelOptions & { data: string; cropped?: boolean; limit?: string; out: string }, c: Command) => {
-    const { runEval } = await import('../eval/run.ts');
+    const { runEval } = await import('../tools/eval/run.ts');
     process.exitCode = await runEval('emotion', opts, global(c));
   });
 
@@ -31,7 +31,7 @@ export function registerEvalCommands(program: Command): void {
       .option('--limit <n>', 'evaluate an evenly spread subset of n images (quick runs)')
       .option('--out <dir>', 'report folder', 'test-output/eval/age-gender'),
   ).action(async (opts: ModelOptions & { data: string; labels: string; limit?: string; out: string }, c: Command) => {
-    const { runEval } = await import('../eval/run.ts');
+    const { runEval } = await import('../tools/eval/run.ts');
     process.exitCode = await runEval('age-gender', opts, global(c));
   });
 
@@ -46,7 +46,7 @@ export function registerEvalCommands(program: Command): void {
       .option('--min-size <px>', 'smaller labelled faces are neither required nor penalised', '20')
       .option('--out <dir>', 'report folder', 'test-output/eval/detect'),
   ).action(async (opts: ModelOptions & { data: string; boxes: string; negatives?: string[]; iou: string; minSize: string; out: string }, c: Command) => {
-    const { runEval } = await import('../eval/run.ts');
+    const { runEval } = await import('../tools/eval/run.ts');
     process.exitCode = await runEval('detect', opts, global(c));
   });
 }

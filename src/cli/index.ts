@@ -1,8 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
 import { registerRunCommand } from './run.ts';
-import { ConfigError, ResourceError } from '../core/stage.ts';
 import { registerConfigCommands, registerConfigExample } from './config.ts';
+import { exitCodeOf } from '../core/errors.ts';
 
 /**
  * The `glance` command registry. Each command family lives in its own file and registers itself
@@ -49,11 +49,10 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end with code 0; usage errors are "invalid arguments" (2).
       return err.exitCode === 0 ? 0 : 2;
     }
-    // Any command may fail on bad input (2) or a missing resource (3): one message, one code.
-    if (err instanceof ConfigError || err instanceof ResourceError) {
-      process.stderr.write(`glance: ${err.message}\n`);
-      return err instanceof ConfigError ? 2 : 3;
-    }
-    throw err;
+    // Any command may fail on bad input (2) or a missing resource (3): one message, the error's own code.
+    const code = exitCodeOf(err);
+    if (code === undefined) throw err;
+    process.stderr.write(`glance: ${(err as Error).message}\n`);
+    return code;
   }
 }

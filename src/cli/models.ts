@@ -1,16 +1,16 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../config/load.ts';
-import { ConfigError, ResourceError } from '../core/stage.ts';
-import { runtimeSettings, type InferenceConfig } from '../inference/config.ts';
-import { acceptsBatch, benchModel } from '../inference/models/bench.ts';
-import { buildModels, findHumanPackage } from '../inference/models/build.ts';
-import { listManifests, sourceOf } from '../inference/models/inventory.ts';
-import { modelFileOf } from '../inference/models/manifest.ts';
-import { verifyModel } from '../inference/models/verify.ts';
+import { runtimeSettings, type InferenceConfig } from '../config/inference.ts';
+import { acceptsBatch, benchModel } from '../tools/bench/model-bench.ts';
+import { buildModels, findHumanPackage } from '../build/models/build.ts';
+import { listManifests, sourceOf } from '../build/models/inventory.ts';
+import { modelFileOf } from '../inference/runtime/manifest.ts';
+import { verifyModel } from '../build/models/verify.ts';
 import { createSession, type SkippedProvider } from '../inference/runtime/session.ts';
 import { openModel, type RuntimeConfig } from '../inference/runtime/runner.ts';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError, exitCodeOf, ResourceError } from '../core/errors.ts';
 
 /**
  * `glance models build | list | verify | bench`. Output is for a person (a table on stdout);
@@ -41,13 +41,10 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
         if (opts.modelsDir) inference.modelsDir = opts.modelsDir;
         process.exitCode = await fn(opts, inference);
       } catch (e) {
-        if (e instanceof ConfigError) {
-          err(`glance: ${e.message}\n`);
-          process.exitCode = 2;
-        } else if (e instanceof ResourceError) {
-          err(`glance: ${e.message}\n`);
-          process.exitCode = 3;
-        } else throw e;
+        const code = exitCodeOf(e);
+        if (code === undefined) throw e;
+        err(`glance: ${(e as Error).message}\n`);
+        process.exitCode = code;
       }
     };
 

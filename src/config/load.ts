@@ -4,8 +4,8 @@ import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { GlanceConfig } from './schema.ts';
-import { ConfigError } from '../core/stage.ts';
 import { MASK } from './secret.ts';
+import { ConfigError } from '../core/errors.ts';
 
 export const DEFAULT_CONFIG_PATHS = ['/etc/glance/glance.yaml', './config/glance.yaml'];
 

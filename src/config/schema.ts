@@ -1,12 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DeviceConfig } from './device.ts';
 import { LogConfig } from './log.ts';
-import { CaptureConfig } from '../capture/config.ts';
-import { InferenceConfig } from '../inference/config.ts';
-import { AudienceConfig } from '../audience/config.ts';
-import { PrivacyConfig } from '../audience/privacy-config.ts';
-import { StorageConfig, MqttConfig } from '../telemetry/config.ts';
-import { DashboardConfig } from '../dashboard/config.ts';
+import { CaptureConfig } from './capture.ts';
+import { InferenceConfig } from './inference.ts';
+import { AudienceConfig } from './audience.ts';
+import { PrivacyConfig } from './privacy.ts';
+import { StorageConfig, MqttConfig } from './telemetry.ts';
+import { DashboardConfig } from './dashboard.ts';
 
 /** The one schema: types, defaults and validation for the whole configuration file. */
 export const GlanceConfig = Type.Object(

@@ -16,19 +16,24 @@ export class Mailbox<T> {
   private emptied: Array<() => void> = [];
   readonly counters: MailboxCounters = { offered: 0, taken: 0, dropped: 0 };
 
-  /** Puts an item in the slot, replacing (and counting as dropped) any unread one. */
-  offer(item: T): void {
-    if (this.closed) return;
+  /**
+   * Puts an item in the slot, replacing (and counting as dropped) any unread one. Returns the item it
+   * displaced, unseen by any consumer, so the producer can reclaim it (capture recycles its buffer).
+   */
+  offer(item: T): T | undefined {
+    if (this.closed) return undefined;
     this.counters.offered++;
     if (this.waiter) {
       const resolve = this.waiter;
       this.waiter = undefined;
       this.counters.taken++;
       resolve(item);
-      return;
+      return undefined;
     }
-    if (this.slot !== undefined) this.counters.dropped++;
+    const displaced = this.slot;
+    if (displaced !== undefined) this.counters.dropped++;
     this.slot = item;
+    return displaced;
   }
 
   /** Takes the item now, if any, without waiting. */

@@ -9,22 +9,6 @@ export interface Stage {
   stop(): Promise<void>;
 }
 
-/** Thrown when a required resource (model, camera, port, data directory) is unavailable: exit code 3. */
-export class ResourceError extends Error {
-  override name = 'ResourceError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
-/** Thrown for invalid configuration or arguments: exit code 2. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(message: string, readonly problems: string[] = [message]) {
-    super(message);
-  }
-}
-
 /** Rejects with the signal's reason if it is already aborted: used between start-up steps. */
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new Error('start-up cancelled');

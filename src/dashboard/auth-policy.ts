@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { resolveSecret } from '../config/secret.ts';
-import { ConfigError } from '../core/stage.ts';
-import type { DashboardConfig } from './config.ts';
+import type { DashboardConfig } from '../config/dashboard.ts';
+import { ConfigError } from '../core/errors.ts';
 
 /** Whether requests must carry credentials, and why: logged once at start-up. */
 export interface AuthPolicy {

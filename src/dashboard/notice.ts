@@ -1,5 +1,5 @@
 import type { DeviceConfig } from '../config/device.ts';
-import type { PrivacyConfig } from '../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { PrivacyConfig } from '../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
 import type { DeviceConfig } from '../config/device.ts';
 import { csvLine } from './csv.ts';
 import type { DashboardDataSource, SeriesData, SummaryData } from './data-source.ts';

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
 import type { DeviceConfig } from '../config/device.ts';
 import { maskSecrets } from '../config/load.ts';
 import type { EventBus } from '../core/bus.ts';
@@ -9,7 +9,7 @@ import type { GlanceEvents } from '../core/types.ts';
 import { loadAssets, registerAssets } from './assets.ts';
 import { registerAuth } from './auth.ts';
 import { isLoopbackHost, type AuthPolicy } from './auth-policy.ts';
-import type { DashboardConfig } from './config.ts';
+import type { DashboardConfig } from '../config/dashboard.ts';
 import type { DashboardDataSource } from './data-source.ts';
 import { LiveHub } from './live.ts';
 import { DashboardMetrics } from './metrics.ts';

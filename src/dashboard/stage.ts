@@ -1,15 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
 import type { DeviceConfig } from '../config/device.ts';
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
-import { ResourceError, throwIfAborted, type Stage } from '../core/stage.ts';
+import { throwIfAborted, type Stage } from '../core/stage.ts';
 import type { GlanceEvents } from '../core/types.ts';
 import { resolveAuthPolicy } from './auth-policy.ts';
-import type { DashboardConfig } from './config.ts';
+import type { DashboardConfig } from '../config/dashboard.ts';
 import type { DashboardDataSource } from './data-source.ts';
 import { build } from './server.ts';
+import { ResourceError } from '../core/errors.ts';
 
 export interface DashboardStageDeps {
   config: DashboardConfig;

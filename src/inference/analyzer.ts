@@ -1,19 +1,19 @@
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../audience/privacy-config.ts';
-import { createRegionFilter } from '../audience/ignore-regions.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
+import { createRegionFilter } from '../core/ignore-regions.ts';
 import type { Box, Face } from '../core/types.ts';
-import { eyeAngle, type FaceFrame } from './align.ts';
-import { AgeGenderEstimator, genderResult } from './attributes/age-gender.ts';
-import { averageInto, EmotionClassifier, emotionResult } from './attributes/emotion.ts';
-import { emotionModels, type InferenceConfig } from './config.ts';
-import { resolveDescriptor, type ModelDescriptor } from './descriptor.ts';
-import { createDetector } from './detectors/index.ts';
-import type { Detection, Detector } from './detectors/types.ts';
-import { FaceMesh, meshFrame, meshLandmarks, type MeshResult } from './landmarks.ts';
-import type { ModelRunner } from './model-runner.ts';
-import { openModel } from './open-model.ts';
-import { poseFromKeypoints, poseFromMesh } from './pose.ts';
-import type { RgbImage } from './warp.ts';
+import { eyeAngle, type FaceFrame } from './image/align.ts';
+import { AgeGenderEstimator, genderResult } from './face/attributes/age-gender.ts';
+import { averageInto, EmotionClassifier, emotionResult } from './face/attributes/emotion.ts';
+import { emotionModels, type InferenceConfig } from '../config/inference.ts';
+import { resolveDescriptor, type ModelDescriptor } from './runtime/descriptor.ts';
+import { createDetector } from './face/detectors/index.ts';
+import type { Detection, Detector } from './face/detectors/types.ts';
+import { FaceMesh, meshFrame, meshLandmarks, type MeshResult } from './face/landmarks.ts';
+import type { ModelRunner } from './runtime/model-runner.ts';
+import { openModel } from './runtime/open-model.ts';
+import { poseFromKeypoints, poseFromMesh } from './face/pose.ts';
+import type { RgbImage } from './image/warp.ts';
 
 /**
  * RGB frame in, faces out: detect → drop faces in ignore regions → landmarks (pose, alignment,

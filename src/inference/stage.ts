@@ -1,14 +1,14 @@
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../config/privacy.ts';
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { Mailbox } from '../core/mailbox.ts';
 import { throwIfAborted, type Stage } from '../core/stage.ts';
 import type { Frame, GlanceEvents } from '../core/types.ts';
 import { createAnalyzer, type Analyzer, type AnalyzerOptions } from './analyzer.ts';
-import type { InferenceConfig } from './config.ts';
+import type { InferenceConfig } from '../config/inference.ts';
 import { InferenceStats } from './stats.ts';
-import { startWorkerAnalyzer } from './worker/worker-analyzer.ts';
+import { startWorkerAnalyzer } from './worker/analyzer-proxy.ts';
 
 export interface InferenceStageDeps {
   config: InferenceConfig;

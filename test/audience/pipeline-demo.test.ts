@@ -6,7 +6,7 @@ import { EventBus } from '../../src/core/bus.ts';
 import { HealthRegistry } from '../../src/core/health.ts';
 import { Mailbox } from '../../src/core/mailbox.ts';
 import type { Stage } from '../../src/core/stage.ts';
-import { StageRunner } from '../../src/core/stages.ts';
+import { StageRunner } from '../../src/core/stage-runner.ts';
 import type { Frame, GlanceEvents, MinuteClosed, Visit } from '../../src/core/types.ts';
 import { repoRoot } from '../helpers/process.ts';
 import { privacyProblems, rows, tempDir } from '../telemetry/store/helpers.ts';

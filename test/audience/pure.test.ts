@@ -1,11 +1,11 @@
 import test from 'ava';
 import { createAgeBands } from '../../src/audience/age-bands.ts';
 import { facingCamera, usableForAttributes } from '../../src/audience/attention.ts';
-import { createRegionFilter, pointInPolygon } from '../../src/audience/ignore-regions.ts';
+import { createRegionFilter, pointInPolygon } from '../../src/core/ignore-regions.ts';
 import { LiveRate } from '../../src/audience/live-rate.ts';
 import { Tracker } from '../../src/audience/tracker.ts';
 import { dominant, genderVote, median, summarizeAge } from '../../src/audience/visitor-summary.ts';
-import { ConfigError } from '../../src/core/stage.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 test('age bands: default labels, boundaries floor fractional ages, bad bounds name the key', (t) => {
   const bands = createAgeBands([18, 25, 35, 45, 55, 65]);

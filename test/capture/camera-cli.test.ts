@@ -2,8 +2,8 @@ import test from 'ava';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectSource, findV4l2Camera } from '../../src/capture/auto-detect.ts';
-import { ResourceError } from '../../src/core/stage.ts';
 import { collect, ffmpegBin, memoryLogger, startCapture, tempDir, waitFor } from './helpers.ts';
+import { ResourceError } from '../../src/core/errors.ts';
 
 /**
  * rpicam-vid and gst-launch-1.0 are the true edge here (no camera, no GStreamer on a CI box), so

@@ -6,7 +6,7 @@ import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import type { ExecutionContext } from 'ava';
 import { parseConfig } from '../../src/config/load.ts';
-import type { CaptureConfig } from '../../src/capture/config.ts';
+import type { CaptureConfig } from '../../src/config/capture.ts';
 import { resolveFfmpegPath } from '../../src/capture/executables.ts';
 import { CaptureStage } from '../../src/capture/stage.ts';
 import { HealthRegistry } from '../../src/core/health.ts';

@@ -2,8 +2,8 @@ import test from 'ava';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { ResourceError } from '../../src/core/stage.ts';
 import { collect, startCapture, tempDir } from './helpers.ts';
+import { ResourceError } from '../../src/core/errors.ts';
 
 const solid = (width: number, height: number, channels: 3 | 4, background: { r: number; g: number; b: number; alpha?: number }) =>
   sharp({ create: { width, height, channels, background } });

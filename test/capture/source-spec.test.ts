@@ -1,6 +1,6 @@
 import test from 'ava';
-import { ConfigError } from '../../src/core/stage.ts';
 import { describeSource, maskUrlCredentials, parseSourceSpec, splitArgs } from '../../src/capture/source-spec.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 test('every documented source form parses to what it names', (t) => {
   const cwd = '/srv/glance';

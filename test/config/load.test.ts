@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig, loadConfig, maskSecrets, envNameFor } from '../../src/config/load.ts';
-import { ConfigError } from '../../src/core/stage.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 test('empty config gives every default', (t) => {
   const c = parseConfig('');

@@ -80,3 +80,15 @@ test('whenEmpty resolves when the consumer takes the item or the mailbox closes,
   await onClose;
   t.pass();
 });
+
+test('offer returns the unread item it displaced, and nothing when a consumer took it', async (t) => {
+  const box = new Mailbox<string>();
+  t.is(box.offer('a'), undefined);
+  t.is(box.offer('b'), 'a');
+  t.is(box.poll(), 'b');
+  const waiting = box.take();
+  t.is(box.offer('c'), undefined);
+  t.is(await waiting, 'c');
+  box.close();
+  t.is(box.offer('d'), undefined);
+});

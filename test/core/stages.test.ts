@@ -1,6 +1,6 @@
 import test from 'ava';
 import { pino } from 'pino';
-import { StageRunner } from '../../src/core/stages.ts';
+import { StageRunner } from '../../src/core/stage-runner.ts';
 import type { Stage } from '../../src/core/stage.ts';
 
 const log = pino({ level: 'silent' });

@@ -3,9 +3,9 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
-import { ConfigError } from '../../src/core/stage.ts';
 import { isLoopbackHost, resolveAuthPolicy } from '../../src/dashboard/auth-policy.ts';
 import { harness } from './helpers.ts';
+import { ConfigError } from '../../src/core/errors.ts';
 
 const TOKEN = 'correct-horse-battery';
 const OFF_LOOPBACK = `dashboard: {host: 0.0.0.0, token: "${TOKEN}"}`;

@@ -3,12 +3,12 @@ import net from 'node:net';
 import { parseConfig } from '../../src/config/load.ts';
 import { EventBus } from '../../src/core/bus.ts';
 import { HealthRegistry } from '../../src/core/health.ts';
-import { ConfigError, ResourceError } from '../../src/core/stage.ts';
 import type { GlanceEvents } from '../../src/core/types.ts';
 import { DashboardStage } from '../../src/dashboard/stage.ts';
 import { rmSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
 import { captureLogger, startStore } from './helpers.ts';
+import { ConfigError, ResourceError } from '../../src/core/errors.ts';
 
 /** A dashboard stage after a real store stage, as app.ts wires them; both are stopped at teardown. */
 async function stage(t: ExecutionContext, yaml: string) {

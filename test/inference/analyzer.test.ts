@@ -1,8 +1,8 @@
 import test from 'ava';
 import { EMOTIONS } from '../../src/core/types.ts';
 import { createAnalyzer, type Analyzer } from '../../src/inference/analyzer.ts';
-import { decodeImageFile } from '../../src/inference/image-file.ts';
-import type { RgbImage } from '../../src/inference/warp.ts';
+import { decodeImageFile } from '../../src/tools/media/image-file.ts';
+import type { RgbImage } from '../../src/inference/image/warp.ts';
 import { inferenceConfig, privacyConfig, quietLog } from './helpers/analyzer.ts';
 import { demo } from './helpers/bad-images.ts';
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { genderResult, summarise } from '../../src/inference/attributes/age-gender.ts';
-import { averageInto, canonical, emotionResult, toProbabilities } from '../../src/inference/attributes/emotion.ts';
+import { genderResult, summarise } from '../../src/inference/face/attributes/age-gender.ts';
+import { averageInto, canonical, emotionResult, toProbabilities } from '../../src/inference/face/attributes/emotion.ts';
 
 test('logits become probabilities; a softmax output is left alone', (t) => {
   const logits = Float64Array.from([2, 0, -1]);

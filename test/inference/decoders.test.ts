@@ -1,9 +1,9 @@
 import test from 'ava';
-import { resolveDescriptor } from '../../src/inference/descriptor.ts';
-import { BlazeFaceDetector, blazefaceAnchors } from '../../src/inference/detectors/blazeface.ts';
-import { UltraFaceDetector } from '../../src/inference/detectors/ultraface.ts';
-import { YuNetDetector } from '../../src/inference/detectors/yunet.ts';
-import type { ModelRunner, TensorData } from '../../src/inference/model-runner.ts';
+import { resolveDescriptor } from '../../src/inference/runtime/descriptor.ts';
+import { BlazeFaceDetector, blazefaceAnchors } from '../../src/inference/face/detectors/blazeface.ts';
+import { UltraFaceDetector } from '../../src/inference/face/detectors/ultraface.ts';
+import { YuNetDetector } from '../../src/inference/face/detectors/yunet.ts';
+import type { ModelRunner, TensorData } from '../../src/inference/runtime/model-runner.ts';
 
 // The decoders are tested on hand-made model outputs (the runtime is the edge here); the real models
 // on real faces are covered in analyzer.test.ts.

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { Candidates, nms } from '../../src/inference/nms.ts';
+import { Candidates, nms } from '../../src/inference/image/nms.ts';
 
 test('suppresses overlapping boxes, keeps the strongest, leaves distant boxes', (t) => {
   const c = new Candidates(0, 1);

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { MESH, MESH_POINTS } from '../../src/inference/landmarks.ts';
-import { poseFromKeypoints, poseFromMesh } from '../../src/inference/pose.ts';
+import { MESH, MESH_POINTS } from '../../src/inference/face/landmarks.ts';
+import { poseFromKeypoints, poseFromMesh } from '../../src/inference/face/pose.ts';
 
 /**
  * A mesh with only the pose points set: a face in 3-D, rotated by yaw (about y) then roll (about z).

@@ -2,11 +2,11 @@ import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
-import { ResourceError } from '../../src/core/stage.ts';
 import { createAnalyzer } from '../../src/inference/analyzer.ts';
-import { decodeImageFile } from '../../src/inference/image-file.ts';
+import { decodeImageFile } from '../../src/tools/media/image-file.ts';
 import { inferenceConfig, privacyConfig, quietLog } from './helpers/analyzer.ts';
 import { demo } from './helpers/bad-images.ts';
+import { ResourceError } from '../../src/core/errors.ts';
 
 test('privacy.emotion false: the emotion model is never loaded and no face carries an emotion', async (t) => {
   const a = await createAnalyzer(inferenceConfig(), privacyConfig({ emotion: false }), quietLog);

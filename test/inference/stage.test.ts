@@ -2,12 +2,12 @@ import test from 'ava';
 import { EventBus } from '../../src/core/bus.ts';
 import { HealthRegistry } from '../../src/core/health.ts';
 import { Mailbox } from '../../src/core/mailbox.ts';
-import { ResourceError } from '../../src/core/stage.ts';
 import type { Frame, FrameFaces, GlanceEvents } from '../../src/core/types.ts';
-import { decodeImageFile } from '../../src/inference/image-file.ts';
+import { decodeImageFile } from '../../src/tools/media/image-file.ts';
 import { InferenceStage } from '../../src/inference/stage.ts';
 import { inferenceConfig, privacyConfig, quietLog } from './helpers/analyzer.ts';
 import { demo } from './helpers/bad-images.ts';
+import { ResourceError } from '../../src/core/errors.ts';
 
 function deps(over: { modelsDir?: string; worker?: boolean } = {}) {
   return {

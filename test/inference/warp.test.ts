@@ -1,6 +1,6 @@
 import test from 'ava';
-import { letterbox, toFrameX, toFrameY } from '../../src/inference/letterbox.ts';
-import { applyAffine, rectAffine, rotatedAffine, warpInto, type RgbImage, type TensorFormat } from '../../src/inference/warp.ts';
+import { letterbox, toFrameX, toFrameY } from '../../src/inference/image/letterbox.ts';
+import { applyAffine, rectAffine, rotatedAffine, warpInto, type RgbImage, type TensorFormat } from '../../src/inference/image/warp.ts';
 
 const RAW_RGB_NHWC: TensorFormat = { layout: 'nhwc', colour: 'rgb', mean: [0, 0, 0], std: [1, 1, 1] };
 

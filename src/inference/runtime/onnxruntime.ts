@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { ResourceError } from '../../core/stage.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 /**
  * Loads onnxruntime-node: the bundled npm build by default, or an alternative build named by

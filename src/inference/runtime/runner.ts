@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { extname, isAbsolute, resolve } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ResourceError } from '../../core/stage.ts';
-import { loadManifest, modelFileOf, type Manifest } from '../models/manifest.ts';
-import type { ModelRunner, TensorData } from '../model-runner.ts';
+import { loadManifest, modelFileOf, type Manifest } from './manifest.ts';
+import type { ModelRunner, TensorData } from './model-runner.ts';
 import type { Ort } from './onnxruntime.ts';
 import type { Provider } from './providers.ts';
 import { createSession, type SessionLog, type SessionOptions, type SkippedProvider } from './session.ts';
 import { warmUp } from './warmup.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 /**
  * The one call the pipeline needs: manifest reference in, validated, warmed-up ModelRunner out.

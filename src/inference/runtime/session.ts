@@ -1,9 +1,9 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import { ResourceError } from '../../core/stage.ts';
-import type { Manifest } from '../models/manifest.ts';
+import type { Manifest } from './manifest.ts';
 import { loadOnnxRuntime, type RuntimeLocation } from './onnxruntime.ts';
 import { DEFAULT_PROVIDERS, precheckProvider, type Provider } from './providers.ts';
 import { checkAgainstManifest, readModelFile } from './validate.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 /**
  * One onnxruntime session per model. Execution providers are tried one at a time in the

@@ -1,8 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
-import { ResourceError } from '../../core/stage.ts';
-import { ProtoError, readFields } from '../convert/protobuf-reader.ts';
-import type { Manifest } from '../models/manifest.ts';
-import { sha256Bytes } from '../models/hash.ts';
+import { ProtoError, readFields } from './protobuf-reader.ts';
+import type { Manifest } from './manifest.ts';
+import { sha256Bytes } from './hash.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 /**
  * Checks that turn a bad model into a clear ResourceError naming the file and the problem,

@@ -1,5 +1,5 @@
 import type { InferenceSession } from 'onnxruntime-node';
-import type { Manifest } from '../models/manifest.ts';
+import type { Manifest } from './manifest.ts';
 import type { Ort } from './onnxruntime.ts';
 import { checkOutputsAgainstLabels } from './validate.ts';
 

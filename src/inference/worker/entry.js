@@ -3,4 +3,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('./analyzer-worker.ts');
+await import('./analyzer-thread.ts');

@@ -1,6 +1,6 @@
-import type { PrivacyConfig } from '../../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../../config/privacy.ts';
 import type { AnalyzeResult, LoadedModelInfo } from '../analyzer.ts';
-import type { InferenceConfig } from '../config.ts';
+import type { InferenceConfig } from '../../config/inference.ts';
 
 /**
  * Messages between the inference stage (main thread) and its analyzer worker. Frames never travel

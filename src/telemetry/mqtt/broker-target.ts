@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { IClientOptions } from 'mqtt';
 import { resolveSecret, type Secret } from '../../config/secret.ts';
-import { ConfigError, ResourceError } from '../../core/stage.ts';
-import type { MqttConfig } from '../config.ts';
+import type { MqttConfig } from '../../config/telemetry.ts';
+import { ConfigError, ResourceError } from '../../core/errors.ts';
 
 /** Where the client connects, with credentials and TLS material already loaded. */
 export interface BrokerTarget {

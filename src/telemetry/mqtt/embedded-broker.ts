@@ -2,7 +2,7 @@ import { timingSafeEqual, createHash } from 'node:crypto';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes, type AuthenticateError } from 'aedes';
 import type { Logger } from 'pino';
-import { ResourceError } from '../../core/stage.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 export interface EmbeddedBrokerOptions {
   host: string;

@@ -6,7 +6,7 @@ import type { EventBus } from '../../core/bus.ts';
 import type { HealthRegistry } from '../../core/health.ts';
 import { throwIfAborted, type Stage } from '../../core/stage.ts';
 import type { GlanceEvents, LiveView, MinuteClosed } from '../../core/types.ts';
-import type { MqttConfig } from '../config.ts';
+import type { MqttConfig } from '../../config/telemetry.ts';
 import { embeddedCredentials, embeddedTarget, externalTarget, type BrokerTarget } from './broker-target.ts';
 import { discoveryMessages } from './discovery.ts';
 import { EmbeddedBroker } from './embedded-broker.ts';

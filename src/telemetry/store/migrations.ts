@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import { ResourceError } from '../../core/stage.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 /**
  * The schema, one numbered step at a time. The version lives in PRAGMA user_version (the database

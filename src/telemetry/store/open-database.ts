@@ -1,7 +1,7 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { ResourceError } from '../../core/stage.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 export const DB_FILE = 'glance.db';
 

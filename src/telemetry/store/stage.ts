@@ -1,11 +1,11 @@
 import { statfsSync } from 'node:fs';
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../../config/privacy.ts';
 import type { EventBus } from '../../core/bus.ts';
 import type { HealthRegistry } from '../../core/health.ts';
 import { throwIfAborted, type Stage } from '../../core/stage.ts';
 import type { GlanceEvents, MinuteClosed } from '../../core/types.ts';
-import type { StorageConfig } from '../config.ts';
+import type { StorageConfig } from '../../config/telemetry.ts';
 import { MINUTE_MS } from './minute-book.ts';
 import { Store } from './store.ts';
 

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../../audience/privacy-config.ts';
+import type { PrivacyConfig } from '../../config/privacy.ts';
 import { EMOTIONS, type MinuteAggregate, type MinuteClosed, type Visit } from '../../core/types.ts';
 import { applyKAnonymity, OTHER } from './k-anonymity.ts';
 import { migrate, SCHEMA_VERSION } from './migrations.ts';

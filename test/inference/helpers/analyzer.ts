@@ -1,7 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { pino } from 'pino';
-import { PrivacyConfig } from '../../../src/audience/privacy-config.ts';
-import { InferenceConfig } from '../../../src/inference/config.ts';
+import { PrivacyConfig } from '../../../src/config/privacy.ts';
+import { InferenceConfig } from '../../../src/config/inference.ts';
 
 /** Default configs as the daemon would build them, with overrides; models from the repo's models/. */
 export function inferenceConfig(over: Partial<InferenceConfig> = {}): InferenceConfig {

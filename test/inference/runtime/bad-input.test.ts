@@ -1,10 +1,10 @@
 import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ResourceError } from '../../../src/core/stage.ts';
-import { DataType, encodeModel, int64Tensor } from '../../../src/inference/convert/onnx-proto.ts';
+import { DataType, encodeModel, int64Tensor } from '../../../src/build/convert/onnx-proto.ts';
 import { openModel } from '../../../src/inference/runtime/runner.ts';
 import { scratchModel, writeManifest } from './support.ts';
+import { ResourceError } from '../../../src/core/errors.ts';
 
 /**
  * Bad models and manifests: each is a ResourceError (exit 3) whose message names the file and

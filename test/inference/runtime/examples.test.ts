@@ -1,8 +1,8 @@
 import test from 'ava';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDescriptor } from '../../../src/inference/descriptor.ts';
-import { loadManifest, modelFileOf } from '../../../src/inference/models/manifest.ts';
+import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
+import { loadManifest, modelFileOf } from '../../../src/inference/runtime/manifest.ts';
 import { openModel } from '../../../src/inference/runtime/runner.ts';
 import { MODELS_DIR } from './support.ts';
 

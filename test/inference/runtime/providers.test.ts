@@ -1,11 +1,11 @@
 import test from 'ava';
 import { join } from 'node:path';
-import { ResourceError } from '../../../src/core/stage.ts';
-import { loadManifest } from '../../../src/inference/models/manifest.ts';
+import { loadManifest } from '../../../src/inference/runtime/manifest.ts';
 import { loadOnnxRuntime } from '../../../src/inference/runtime/onnxruntime.ts';
 import { precheckProvider } from '../../../src/inference/runtime/providers.ts';
 import { createSession } from '../../../src/inference/runtime/session.ts';
 import { ensureBuiltModels, memoryLog, MODELS_DIR } from './support.ts';
+import { ResourceError } from '../../../src/core/errors.ts';
 
 /**
  * Provider fallback on this CPU-only machine: the npm onnxruntime-node has no CUDA/TensorRT

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
-import { resolveDescriptor } from '../../../src/inference/descriptor.ts';
-import { BUILTIN_MODELS } from '../../../src/inference/models/builtin.ts';
+import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
+import { BUILTIN_MODELS } from '../../../src/build/models/builtin.ts';
 import { inputDims } from '../../../src/inference/runtime/warmup.ts';
 import { openModel } from '../../../src/inference/runtime/runner.ts';
 import { ensureBuiltModels, memoryLog, MODELS_DIR } from './support.ts';

@@ -1,8 +1,8 @@
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureBuiltModels, MODELS_DIR } from '../convert/support/models.ts';
-import type { Manifest } from '../../../src/inference/models/manifest.ts';
+import { ensureBuiltModels, MODELS_DIR } from '../../build/convert/support/models.ts';
+import type { Manifest } from '../../../src/inference/runtime/manifest.ts';
 
 export { ensureBuiltModels, MODELS_DIR };
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseConfig } from '../../../src/config/load.ts';
-import type { PrivacyConfig } from '../../../src/audience/privacy-config.ts';
+import type { PrivacyConfig } from '../../../src/config/privacy.ts';
 import type { Visit } from '../../../src/core/types.ts';
 import { Store } from '../../../src/telemetry/store/store.ts';
 

@@ -3,11 +3,11 @@ import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { ResourceError } from '../../../src/core/stage.ts';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/telemetry/store/migrations.ts';
 import { openDatabase } from '../../../src/telemetry/store/open-database.ts';
 import { openStore, privacy, rows, T0, tempDir, visit } from './helpers.ts';
 import { runGlance } from '../../helpers/process.ts';
+import { ResourceError } from '../../../src/core/errors.ts';
 
 const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
