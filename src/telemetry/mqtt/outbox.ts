@@ -17,16 +17,6 @@ interface SqliteStatement {
   all(...params: unknown[]): unknown[];
 }
 
-/** The table the store's migration 2 creates; tests without the store create it with this SQL. */
-export const OUTBOX_TABLE_SQL = `CREATE TABLE IF NOT EXISTS outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  topic TEXT NOT NULL,
-  payload TEXT NOT NULL,
-  qos INTEGER NOT NULL DEFAULT 1,
-  retain INTEGER NOT NULL DEFAULT 0,
-  created_at INTEGER NOT NULL
-)`;
-
 export interface OutboxMessage {
   topic: string;
   payload: string;

@@ -13,8 +13,9 @@ import type { GlanceConfig } from '../../../src/config/schema.ts';
 import { EventBus } from '../../../src/core/bus.ts';
 import { HealthRegistry } from '../../../src/core/health.ts';
 import type { GlanceEvents, MinuteAggregate, Visit } from '../../../src/core/types.ts';
-import { OUTBOX_TABLE_SQL, type SqliteDatabase } from '../../../src/telemetry/mqtt/outbox.ts';
+import type { SqliteDatabase } from '../../../src/telemetry/mqtt/outbox.ts';
 import { MqttStage } from '../../../src/telemetry/mqtt/stage.ts';
+import { OUTBOX_TABLE_SQL } from '../../../src/telemetry/store/migrations.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -22,13 +23,14 @@ type Db = SqliteDatabase & { exec(sql: string): void; close(): void; pragma(s: s
 const BetterSqlite = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => Db;
 
 /**
- * A real SQLite file with the outbox table, created with the same SQL as the store's migration 2
- * (the store owns it in production; these tests only need the table).
+ * A real SQLite file with the outbox table, created with the store's migration 2 SQL (the store owns
+ * it in production; these tests only need the table). A reopened file keeps the table it has.
  */
 export function openDb(file: string): Db {
   const db = new BetterSqlite(file);
   db.pragma('journal_mode = WAL');
-  db.exec(OUTBOX_TABLE_SQL);
+  const tables = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name = 'outbox'").all();
+  if (tables.length === 0) db.exec(OUTBOX_TABLE_SQL);
   return db;
 }
 
