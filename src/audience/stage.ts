@@ -29,7 +29,6 @@ export class AudienceStage implements Stage {
   readonly name = 'audience';
   private tracker: Tracker<VisitAccumulator> | undefined;
   private summary: SummaryOptions | undefined;
-  private unsubscribe: Array<() => void> = [];
   private contentId: string | null = null;
   private lastMonoMs = -Infinity;
   private lastWallMs: number | undefined;
@@ -91,12 +90,8 @@ export class AudienceStage implements Stage {
       if (fps !== undefined) bus.emit('live', { wallMs: frame.wallMs, width: frame.width, height: frame.height, people, fps });
     };
 
-    this.unsubscribe = [
-      bus.on('faces', onFaces),
-      bus.on('contentChanged', ({ contentId }) => {
-        this.contentId = contentId;
-      }),
-    ];
+    bus.on('faces', onFaces, this);
+    bus.on('contentChanged', ({ contentId }) => (this.contentId = contentId), this);
     this.summary = summary;
     health.register('audience', () => ({
       tracksInView: tracker.tracks.filter((t) => t.confirmed).length,
@@ -112,8 +107,7 @@ export class AudienceStage implements Stage {
 
   /** Ends every open track so the people in view at shutdown are still counted. */
   async stop(): Promise<void> {
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
+    this.deps.bus.removeListeners(this);
     const tracker = this.tracker;
     this.tracker = undefined;
     if (tracker && this.summary) {

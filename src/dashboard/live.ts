@@ -51,7 +51,6 @@ const HEARTBEAT_MS = 15_000;
 export class LiveHub {
   private readonly clients = new Set<Client>();
   private latest: LiveMessage | undefined;
-  private unsubscribe: (() => void) | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private readonly minIntervalMs: number;
 
@@ -64,7 +63,7 @@ export class LiveHub {
   }
 
   start(): void {
-    this.unsubscribe = this.bus.on('live', (view) => this.publish(toLiveMessage(view)));
+    this.bus.on('live', (view) => this.publish(toLiveMessage(view)), this);
     this.heartbeat = setInterval(() => {
       for (const c of this.clients) if (!c.blocked) c.res.write(': ping\n\n');
     }, HEARTBEAT_MS);
@@ -94,8 +93,7 @@ export class LiveHub {
 
   /** Ends every stream: called before the server closes, which would otherwise wait on them forever. */
   closeAll(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.bus.removeListeners(this);
     if (this.heartbeat) clearInterval(this.heartbeat);
     for (const c of [...this.clients]) {
       this.remove(c);

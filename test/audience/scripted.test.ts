@@ -175,3 +175,15 @@ test('frames out of order are ignored rather than running tracks backwards', asy
   t.is(h.visits.length, 1);
   t.is(h.visits[0].dwellS, 2);
 });
+
+test('stop releases the stage’s bus listeners and leaves everyone else’s', async (t) => {
+  const h = await audience();
+  t.is(h.bus.listenerCount('faces'), 1);
+  t.is(h.bus.listenerCount('contentChanged'), 1);
+  await h.stop();
+  t.is(h.bus.listenerCount('faces'), 0);
+  t.is(h.bus.listenerCount('contentChanged'), 0);
+  t.is(h.bus.listenerCount('visit'), 1, 'the test’s own visit listener is still there');
+  h.feed(script([{ from: 0, to: 3000, x0: 100, y0: 100 }], 5000));
+  t.is(h.visits.length, 0, 'a stopped stage tracks nothing');
+});

@@ -45,7 +45,6 @@ const DAY_MS = 86_400_000;
 export class StoreStage implements Stage {
   readonly name = 'store';
   private current: Store | undefined;
-  private unsubscribe: Array<() => void> = [];
   private timers: NodeJS.Timeout[] = [];
   private lastFrame: { wallMs: number; monoMs: number } | undefined;
   private writeErrors = 0;
@@ -69,16 +68,22 @@ export class StoreStage implements Stage {
     log.info({ file: store.file, schema: store.schemaVersion }, 'store open');
     this.retain();
 
-    this.unsubscribe = [
-      bus.on('faces', (frame) => {
+    bus.on(
+      'faces',
+      (frame) => {
         this.lastFrame = { wallMs: frame.wallMs, monoMs: performance.now() };
         store.recordFrame({ wallMs: frame.wallMs, faces: frame.faces.length });
         this.tick(frame.wallMs);
-      }),
-      bus.on('visit', (visit) => {
+      },
+      this,
+    );
+    bus.on(
+      'visit',
+      (visit) => {
         if (!store.recordVisit(visit)) log.warn({ rejected: store.rejected }, 'malformed visit skipped');
-      }),
-    ];
+      },
+      this,
+    );
     const tick = setInterval(() => this.tick(this.clock()), this.deps.tickMs ?? 5000);
     const daily = setInterval(() => this.retain(), DAY_MS);
     tick.unref();
@@ -90,8 +95,7 @@ export class StoreStage implements Stage {
 
   /** Flushes every open minute (partial ones included) and closes the database. */
   async stop(): Promise<void> {
-    for (const off of this.unsubscribe) off();
-    this.unsubscribe = [];
+    this.deps.bus.removeListeners(this);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     const store = this.current;
