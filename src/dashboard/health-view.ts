@@ -1,12 +1,9 @@
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { GlanceEvents, LiveView } from '../core/types.ts';
-import { healthMessage } from '../telemetry/mqtt/messages.ts';
-import { ProcessStats } from '../telemetry/mqtt/process-stats.ts';
-import { WatchersWindow } from '../telemetry/mqtt/watchers-window.ts';
-
-/** A live view older than this no longer says who is in view (same rule as MQTT). */
-const LIVE_STALE_MS = 10_000;
+import { healthMessage } from '../telemetry/health/message.ts';
+import { ProcessStats } from '../telemetry/health/process-stats.ts';
+import { WatchersWindow } from '../telemetry/health/watchers-window.ts';
 
 /**
  * /api/health: the same message MQTT publishes as `health` (glance.health/1), built by the same
@@ -19,35 +16,29 @@ export class HealthView {
   private readonly watchers = new WatchersWindow();
   private contentId: string | null = null;
   private latestLive: LiveView | undefined;
-  private readonly unsubscribe: Array<() => void>;
 
   constructor(
-    bus: EventBus<GlanceEvents>,
+    private readonly bus: EventBus<GlanceEvents>,
     private readonly health: HealthRegistry,
     private readonly deviceId: string,
     dataDir: string | null,
     private readonly now: () => number = Date.now,
   ) {
     this.process = new ProcessStats(dataDir);
-    this.unsubscribe = [
-      bus.on('live', (view) => (this.latestLive = view)),
-      bus.on('contentChanged', (c) => (this.contentId = c.contentId)),
-      bus.on('minuteClosed', (m) => this.watchers.add(m)),
-    ];
+    bus.on('live', (view) => (this.latestLive = view), this);
+    bus.on('contentChanged', (c) => (this.contentId = c.contentId), this);
+    bus.on('minuteClosed', (m) => this.watchers.add(m), this);
   }
 
   message() {
-    const { mqtt, uptime_s: _uptime, ...probes } = this.health.snapshot();
-    void _uptime;
-    const live = this.latestLive;
     return healthMessage(
       this.deviceId,
       {
+        snapshot: this.health.snapshot(),
         process: this.process.read(),
-        mqtt: (mqtt as Record<string, unknown> | undefined) ?? { connected: false, enabled: false },
-        probes,
+        mqttFallback: () => ({ connected: false, enabled: false }),
         contentId: this.contentId,
-        peopleInView: live && this.now() - live.wallMs < LIVE_STALE_MS ? live.people.length : null,
+        latestLive: this.latestLive,
         watchersLastHour: this.watchers.lastHour,
       },
       this.now(),
@@ -55,6 +46,6 @@ export class HealthView {
   }
 
   close(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
+    this.bus.removeListeners(this);
   }
 }

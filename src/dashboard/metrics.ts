@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { GlanceEvents } from '../core/types.ts';
-import { ProcessStats } from '../telemetry/mqtt/process-stats.ts';
+import { ProcessStats } from '../telemetry/health/process-stats.ts';
 
 const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075, 0.1, 0.15, 0.25, 0.5, 1, 2.5];
 
@@ -14,14 +14,13 @@ const LATENCY_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.035, 0.05, 0.075,
  */
 export class DashboardMetrics {
   readonly registry = new Registry();
-  private readonly unsubscribe: Array<() => void> = [];
   private lastFps = 0;
   private peopleInView = 0;
   private cached: { at: number; value: Record<string, unknown> } | undefined;
   private readonly board = new ProcessStats(null);
 
   constructor(
-    bus: EventBus<GlanceEvents>,
+    private readonly bus: EventBus<GlanceEvents>,
     private readonly health: HealthRegistry,
     liveClients: () => number,
   ) {
@@ -37,20 +36,26 @@ export class DashboardMetrics {
     });
     const visits = new Counter({ name: 'glance_visits_total', help: 'completed visits (people who passed)', labelNames: ['watcher'], registers });
     const minutes = new Counter({ name: 'glance_minutes_closed_total', help: 'aggregate minutes closed', registers });
-    this.unsubscribe.push(
-      bus.on('faces', (f) => {
+    bus.on(
+      'faces',
+      (f) => {
         frames.inc();
         faces.inc(f.faces.length);
         for (const [model, ms] of Object.entries(f.timingsMs)) {
           if (Number.isFinite(ms) && ms >= 0) latency.observe({ model }, ms / 1000);
         }
-      }),
-      bus.on('visit', (v) => visits.inc({ watcher: String(v.watcher) })),
-      bus.on('minuteClosed', () => minutes.inc()),
-      bus.on('live', (l) => {
+      },
+      this,
+    );
+    bus.on('visit', (v) => visits.inc({ watcher: String(v.watcher) }), this);
+    bus.on('minuteClosed', () => minutes.inc(), this);
+    bus.on(
+      'live',
+      (l) => {
         this.lastFps = Number.isFinite(l.fps) ? l.fps : 0;
         this.peopleInView = l.people.length;
-      }),
+      },
+      this,
     );
 
     new Gauge({ name: 'glance_fps', help: 'analysed frames per second (as reported by the live view)', registers, collect: gauge((g) => g.set(this.lastFps)) });
@@ -111,7 +116,7 @@ export class DashboardMetrics {
   }
 
   close(): void {
-    for (const off of this.unsubscribe.splice(0)) off();
+    this.bus.removeListeners(this);
   }
 }
 

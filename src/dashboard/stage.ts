@@ -1,30 +1,14 @@
 import type { FastifyInstance } from 'fastify';
-import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../config/privacy.ts';
-import type { DeviceConfig } from '../config/device.ts';
-import type { EventBus } from '../core/bus.ts';
-import type { HealthRegistry } from '../core/health.ts';
 import { throwIfAborted, type Stage } from '../core/stage.ts';
-import type { GlanceEvents } from '../core/types.ts';
 import { resolveAuthPolicy } from './auth-policy.ts';
-import type { DashboardConfig } from '../config/dashboard.ts';
 import type { DashboardDataSource } from './data-source.ts';
-import { build } from './server.ts';
+import { build, type DashboardDeps } from './server.ts';
 import { ResourceError } from '../core/errors.ts';
 
-export interface DashboardStageDeps {
-  config: DashboardConfig;
-  device: DeviceConfig;
-  privacy: PrivacyConfig;
-  /** The whole effective config, for /api/config (masked there). */
-  fullConfig: unknown;
-  log: Logger;
-  bus: EventBus<GlanceEvents>;
-  health: HealthRegistry;
+/** What build() needs, less what the stage finds itself: the store (once started) and the auth policy. */
+export interface DashboardStageDeps extends Omit<DashboardDeps, 'data' | 'auth' | 'now'> {
   /** The store stage; its `store` exists once it has started, which is before this stage starts. */
   storeStage: { readonly store: DashboardDataSource | undefined };
-  /** storage.dataDir, for the disk-free figure in /api/health. */
-  dataDir?: string;
   env?: NodeJS.ProcessEnv;
 }
 

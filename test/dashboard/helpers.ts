@@ -48,25 +48,24 @@ export async function startStore(config: GlanceConfig, bus: EventBus<GlanceEvent
   return { storeStage, dir };
 }
 
-/** Builds the dashboard from YAML config text, on a real store (temp SQLite file) fed by the same bus. */
-export async function harness(yaml = '', opts: { now?: () => number } = {}): Promise<Harness> {
+/**
+ * What app.ts gives the dashboard, from YAML config text: its config sections, a logger the test can
+ * read, and a bus and health registry with a started real store on them.
+ */
+export async function dashboardWiring(yaml: string, logLevel?: string) {
   const config = parseConfig(yaml);
-  const { log, lines } = captureLogger();
+  const { log, lines } = captureLogger(logLevel);
   const bus = new EventBus<GlanceEvents>(log);
   const health = new HealthRegistry();
   const { storeStage, dir } = await startStore(config, bus, health, log);
-  const app = await build({
-    config: config.dashboard,
-    device: config.device,
-    privacy: config.privacy,
-    fullConfig: config,
-    log,
-    bus,
-    health,
-    data: storeStage.store!,
-    auth: resolveAuthPolicy(config.dashboard, {}),
-    now: opts.now,
-  });
+  const deps = { config: config.dashboard, device: config.device, privacy: config.privacy, fullConfig: config, log, bus, health };
+  return { config, lines, bus, health, storeStage, dir, deps };
+}
+
+/** Builds the dashboard from YAML config text, on a real store (temp SQLite file) fed by the same bus. */
+export async function harness(yaml = '', opts: { now?: () => number } = {}): Promise<Harness> {
+  const { config, lines, bus, health, storeStage, dir, deps } = await dashboardWiring(yaml);
+  const app = await build({ ...deps, data: storeStage.store!, auth: resolveAuthPolicy(config.dashboard, {}), now: opts.now });
   let closed = false;
   return {
     app,

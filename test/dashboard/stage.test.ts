@@ -1,40 +1,21 @@
 import test from 'ava';
 import net from 'node:net';
-import { parseConfig } from '../../src/config/load.ts';
-import { EventBus } from '../../src/core/bus.ts';
-import { HealthRegistry } from '../../src/core/health.ts';
-import type { GlanceEvents } from '../../src/core/types.ts';
 import { DashboardStage } from '../../src/dashboard/stage.ts';
 import { rmSync } from 'node:fs';
 import type { ExecutionContext } from 'ava';
-import { captureLogger, startStore } from './helpers.ts';
+import { dashboardWiring } from './helpers.ts';
 import { ConfigError, ResourceError } from '../../src/core/errors.ts';
 
 /** A dashboard stage after a real store stage, as app.ts wires them; both are stopped at teardown. */
 async function stage(t: ExecutionContext, yaml: string) {
-  const config = parseConfig(yaml);
-  const { log, lines } = captureLogger('info');
-  const health = new HealthRegistry();
-  const bus = new EventBus<GlanceEvents>(log);
-  const { storeStage, dir } = await startStore(config, bus, health, log);
-  const s = new DashboardStage({
-    config: config.dashboard,
-    device: config.device,
-    privacy: config.privacy,
-    fullConfig: config,
-    log,
-    bus,
-    health,
-    storeStage,
-    dataDir: dir,
-    env: {},
-  });
+  const { lines, bus, health, storeStage, dir, deps } = await dashboardWiring(yaml, 'info');
+  const s = new DashboardStage({ ...deps, storeStage, dataDir: dir, env: {} });
   t.teardown(async () => {
     await s.stop();
     await storeStage.stop();
     rmSync(dir, { recursive: true, force: true });
   });
-  return { stage: s, logs: lines, health };
+  return { stage: s, logs: lines, health, bus };
 }
 
 test('starts on a loopback port, says whether auth is on, serves, and stops', async (t) => {
@@ -84,4 +65,15 @@ test('dashboard.enabled: false starts nothing', async (t) => {
   t.is(s.address, undefined);
   t.regex(logs(), /dashboard disabled/);
   await s.stop();
+});
+
+test('stop releases every bus listener the dashboard added, and only those', async (t) => {
+  const { stage: s, bus } = await stage(t, 'dashboard: {port: 0}');
+  const events = ['faces', 'visit', 'minuteClosed', 'live', 'contentChanged'] as const;
+  const counts = () => events.map((e) => bus.listenerCount(e));
+  const before = counts();
+  await s.start(new AbortController().signal);
+  t.true(events.every((e, i) => bus.listenerCount(e) > before[i]), 'metrics, live stream and health view listen to every event');
+  await s.stop();
+  t.deepEqual(counts(), before, 'the store stage keeps its own listeners');
 });

@@ -13,20 +13,14 @@ import { EmbeddedBroker } from './embedded-broker.ts';
 import type { Command } from './inputs.ts';
 import { InputsHandler } from './inputs-handler.ts';
 import { BrokerLink } from './link.ts';
-import {
-  commandResultMessage,
-  healthMessage,
-  liveMessage,
-  minuteStartMs,
-  statsMessage,
-  statusMessage,
-  visitMessage,
-} from './messages.ts';
+import { commandResultMessage, liveMessage, statsMessage, statusMessage, visitMessage } from './messages.ts';
 import { Outbox, type SqliteDatabase } from './outbox.ts';
 import { OutboxPump } from './outbox-pump.ts';
-import { ProcessStats } from './process-stats.ts';
 import { topicsFor, type Topics } from './topics.ts';
-import { WatchersWindow } from './watchers-window.ts';
+import { healthMessage } from '../health/message.ts';
+import { ProcessStats } from '../health/process-stats.ts';
+import { WatchersWindow } from '../health/watchers-window.ts';
+import { minuteStartMs } from '../minute-start.ts';
 
 /**
  * What MQTT needs of the store: its connection (the outbox table lives in the same database) and,
@@ -51,8 +45,6 @@ export interface MqttStageDeps {
 /** On stop, how long to keep publishing what is queued before saying offline. */
 const STOP_DRAIN_MS = 2000;
 const STOP_STATUS_MS = 2000;
-/** A live view older than this no longer says who is in view now. */
-const LIVE_STALE_MS = 10_000;
 
 /**
  * Publishes Glance's events to back-office systems over MQTT and takes their inputs (content now
@@ -69,7 +61,6 @@ export class MqttStage implements Stage {
   private target: BrokerTarget | undefined;
   private inputs: InputsHandler | undefined;
   private process: ProcessStats | undefined;
-  private readonly unsubscribe: Array<() => void> = [];
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly watchers = new WatchersWindow();
   private contentId: string | null = null;
@@ -126,17 +117,15 @@ export class MqttStage implements Stage {
     });
 
     const { bus } = this.deps;
-    this.unsubscribe.push(
-      bus.on('visit', (visit) => this.enqueue(this.topics.visit, JSON.stringify(visitMessage(device.id, visit)), false)),
-      bus.on('live', (view) => (this.latestLive = view)),
-    );
+    bus.on('visit', (visit) => this.enqueue(this.topics.visit, JSON.stringify(visitMessage(device.id, visit)), false), this);
+    bus.on('live', (view) => (this.latestLive = view), this);
     if (typeof store.onMinuteCommit === 'function') {
       // Stats rows commit in the same transaction as their minute: a crash between the two cannot
       // lose a minute's message. The hook is left in place on stop (the store stops after us and
       // writes its last minutes then; they are queued for the next start).
       store.onMinuteCommit((closed) => this.onMinute(closed, true));
     } else {
-      this.unsubscribe.push(bus.on('minuteClosed', (closed) => this.onMinute(closed, false)));
+      bus.on('minuteClosed', (closed) => this.onMinute(closed, false), this);
     }
     this.timers.push(setInterval(() => this.publishHealth(), config.healthIntervalS * 1000));
     if (config.liveIntervalS > 0) this.timers.push(setInterval(() => this.publishLive(), config.liveIntervalS * 1000));
@@ -145,7 +134,7 @@ export class MqttStage implements Stage {
   }
 
   async stop(): Promise<void> {
-    for (const off of this.unsubscribe.splice(0)) off();
+    this.deps.bus.removeListeners(this);
     for (const t of this.timers.splice(0)) clearInterval(t);
     const { link, pump } = this;
     if (link && pump) {
@@ -265,15 +254,12 @@ export class MqttStage implements Stage {
     const { device, health, log } = this.deps;
     if (!this.link?.connected || !this.process) return undefined;
     try {
-      const { mqtt, uptime_s: _uptime, ...probes } = health.snapshot();
-      void _uptime;
-      const live = this.latestLive;
       const msg = healthMessage(device.id, {
+        snapshot: health.snapshot(),
         process: this.process.read(),
-        mqtt: (mqtt as Record<string, unknown>) ?? this.probe(),
-        probes,
+        mqttFallback: () => this.probe(),
         contentId: this.contentId,
-        peopleInView: live && Date.now() - live.wallMs < LIVE_STALE_MS ? live.people.length : null,
+        latestLive: this.latestLive,
         watchersLastHour: this.watchers.lastHour,
       });
       if (this.publishDirect(this.topics.health, JSON.stringify(msg), true)) this.counts.health += 1;

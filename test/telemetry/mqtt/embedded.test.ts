@@ -55,3 +55,15 @@ test('an embedded port already in use is a resource error naming host and port',
   t.is(err!.name, 'ResourceError');
   t.regex(err!.message, new RegExp(`127\\.0\\.0\\.1:${port}.*EADDRINUSE`));
 });
+
+test('stop releases every bus listener the stage added', async (t) => {
+  t.timeout(60_000);
+  const port = await freePort();
+  const h = await startStage(`mqtt: { embedded: { host: 127.0.0.1, port: ${port} }, healthIntervalS: 3600 }`);
+  t.teardown(() => h.stop());
+  const events = ['visit', 'live', 'minuteClosed'] as const;
+  // This store has no onMinuteCommit hook, so minutes come from the bus.
+  t.deepEqual(events.map((e) => h.bus.listenerCount(e)), [1, 1, 1]);
+  await h.stop();
+  t.deepEqual(events.map((e) => h.bus.listenerCount(e)), [0, 0, 0]);
+});

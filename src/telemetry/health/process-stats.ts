@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statfsSync } from 'node:fs';
-import type { ProcessFigures } from './messages.ts';
+import type { ProcessFigures } from './message.ts';
 
 /**
  * Process and board figures for the health message: this process's CPU use since the previous reading

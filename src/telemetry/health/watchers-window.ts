@@ -1,5 +1,5 @@
 import type { MinuteClosed } from '../../core/types.ts';
-import { minuteStartMs } from './messages.ts';
+import { minuteStartMs } from '../minute-start.ts';
 
 const HOUR_MS = 3_600_000;
 
