@@ -4,10 +4,10 @@ import { runtimeSettings, type InferenceConfig } from '../config/inference.ts';
 import { acceptsBatch, benchModel } from '../tools/bench/model-bench.ts';
 import { buildModels, findHumanPackage } from '../build/models/build.ts';
 import { listManifests, sourceOf } from '../build/models/inventory.ts';
-import { modelFileOf } from '../inference/runtime/manifest.ts';
+import { manifestSource, modelFileOf } from '../inference/runtime/manifest.ts';
 import { verifyModel } from '../build/models/verify.ts';
 import { createSession, type SkippedProvider } from '../inference/runtime/session.ts';
-import { openModel, type RuntimeConfig } from '../inference/runtime/runner.ts';
+import { openModel } from '../inference/runtime/open-model.ts';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, exitCodeOf, ResourceError } from '../core/errors.ts';
@@ -96,7 +96,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
           let problem = '';
           if (size !== null) {
             try {
-              const s = await createSession(file, m, { ...runtimeOpts(inference), manifestFile: e.file });
+              const s = await createSession(file, m, { ...runtimeSettings(inference), manifestFile: e.file });
               provider = s.provider;
               recordSkipped(skippedAll, s.skipped);
               await s.session.release();
@@ -140,7 +140,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
             reports.push({ name: e.name, ok: false, checks: [{ check: 'manifest', ok: false, detail: e.error.message }] });
             continue;
           }
-          reports.push(await verifyModel(e.file, e.manifest, runtimeOpts(inference)));
+          reports.push(await verifyModel(e.file, e.manifest, runtimeSettings(inference)));
         }
         if (opts.json) out(JSON.stringify(reports, null, 2) + '\n');
         else {
@@ -172,7 +172,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
         const results = [];
         for (const e of listManifests(inference.modelsDir)) {
           if (!e.manifest) throw new ResourceError(e.error.message);
-          const model = await openModel(e.file, { ...runtimeOpts(inference), modelsDir: inference.modelsDir });
+          const model = await openModel(manifestSource(e.file, e.manifest), runtimeSettings(inference));
           try {
             for (const batch of batches) {
               if (!acceptsBatch(model, batch)) {
@@ -192,10 +192,6 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
         return 0;
       }),
     );
-}
-
-function runtimeOpts(c: InferenceConfig): Omit<RuntimeConfig, 'modelsDir'> {
-  return runtimeSettings(c);
 }
 
 function recordSkipped(into: Map<string, string>, skipped: readonly SkippedProvider[]): void {

@@ -5,7 +5,7 @@ import type { Box, Face } from '../core/types.ts';
 import { eyeAngle, type FaceFrame } from './image/align.ts';
 import { AgeGenderEstimator, genderResult } from './face/attributes/age-gender.ts';
 import { averageInto, EmotionClassifier, emotionResult } from './face/attributes/emotion.ts';
-import { emotionModels, type InferenceConfig } from '../config/inference.ts';
+import { emotionModels, runtimeSettings, type InferenceConfig } from '../config/inference.ts';
 import { resolveDescriptor, type ModelDescriptor } from './runtime/descriptor.ts';
 import { createDetector } from './face/detectors/index.ts';
 import type { Detection, Detector } from './face/detectors/types.ts';
@@ -55,7 +55,7 @@ export interface AnalyzerOptions {
 }
 
 export async function createAnalyzer(config: InferenceConfig, privacy: PrivacyConfig, log: Logger, opts: AnalyzerOptions = {}): Promise<Analyzer> {
-  const open = opts.openRunner ?? ((desc: ModelDescriptor) => openModel(desc, config, log));
+  const open = opts.openRunner ?? ((desc: ModelDescriptor) => openModel(desc, runtimeSettings(config), log));
   const runners: ModelRunner[] = [];
   const infos: LoadedModelInfo[] = [];
   const load = async (desc: ModelDescriptor): Promise<ModelRunner> => {

@@ -97,3 +97,29 @@ test('UltraFace thresholds the face column and scales normalised corners to the 
   t.deepEqual([out[0].x1, out[0].y1, out[0].x2, out[0].y2], [160, 120, 320, 360]);
   t.deepEqual(out[0].points, []);
 });
+
+test('YuNet rounds a dynamic input size up to the stride-32 grid and feeds the manifest input name', async (t) => {
+  const base = resolveDescriptor('yunet:/x/yunet.onnx', '/nowhere');
+  const desc = { ...base, input: { ...base.input, name: 'image', width: 300, height: 200 } };
+  const outputs: Record<string, TensorData> = {};
+  for (const s of [8, 16, 32]) {
+    const n = (320 / s) * (224 / s);
+    for (const [k, per] of [['cls', 1], ['obj', 1], ['bbox', 4], ['kps', 10]] as const) outputs[`${k}_${s}`] = { data: new Float32Array(n * per), dims: [1, n, per] };
+  }
+  const fed: string[] = [];
+  const seen: TensorData[] = [];
+  const runner = fakeRunner(outputs, seen);
+  const det = new YuNetDetector({ ...runner, run: async (feeds) => (fed.push(...Object.keys(feeds)), runner.run(feeds)) }, desc);
+  t.deepEqual(await det.detect(frame(640, 480), opts), []);
+  t.deepEqual(fed, ['image']);
+  t.deepEqual(seen[0].dims, [1, 3, 224, 320]);
+});
+
+test('a detector feeds the layout its descriptor gives (a BlazeFace export taking NCHW)', async (t) => {
+  const seen: TensorData[] = [];
+  const blaze = resolveDescriptor('blazeface', '/nowhere');
+  const nchw = new BlazeFaceDetector(fakeRunner({ x: { data: new Float32Array(896 * 17), dims: [1, 896, 17] } }, seen), { ...blaze, input: { ...blaze.input, layout: 'nchw' } });
+  await nchw.detect(frame(100, 100), opts);
+  t.deepEqual(seen[0].dims, [1, 3, 256, 256]);
+  t.is(seen[0].data.length, 3 * 256 * 256);
+});

@@ -2,9 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { findPackage } from './build.ts';
 import { sha256File } from '../../inference/runtime/hash.ts';
-import { modelFileOf, type Manifest } from '../../inference/runtime/manifest.ts';
-import { openModel, type RuntimeConfig } from '../../inference/runtime/runner.ts';
-import type { SessionLog } from '../../inference/runtime/session.ts';
+import { manifestSource, modelFileOf, type Manifest } from '../../inference/runtime/manifest.ts';
+import { openModel } from '../../inference/runtime/open-model.ts';
+import type { RuntimeSettings, SessionLog } from '../../inference/runtime/session.ts';
 
 /**
  * `glance models verify` for one manifest: the .onnx hash against the manifest, the source hashes
@@ -24,7 +24,7 @@ export interface VerifyReport {
   checks: Check[];
 }
 
-export async function verifyModel(manifestFile: string, manifest: Manifest, config: Omit<RuntimeConfig, 'modelsDir'>, log?: SessionLog): Promise<VerifyReport> {
+export async function verifyModel(manifestFile: string, manifest: Manifest, config: RuntimeSettings, log?: SessionLog): Promise<VerifyReport> {
   const checks: Check[] = [];
   const modelFile = modelFileOf(manifest, manifestFile);
   const actual = await sha256File(modelFile);
@@ -59,7 +59,7 @@ export async function verifyModel(manifestFile: string, manifest: Manifest, conf
 
   let provider: string | undefined;
   try {
-    const opened = await openModel(manifestFile, { ...config, modelsDir: '.' }, log);
+    const opened = await openModel(manifestSource(manifestFile, manifest), config, log);
     provider = opened.provider;
     const shapes = Object.entries(opened.warmUpShapes)
       .map(([k, v]) => `${k}[${v.join('×')}]`)

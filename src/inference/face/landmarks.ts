@@ -1,6 +1,6 @@
 import { BatchBuffer, eyeAngle, type FaceFrame } from '../image/align.ts';
 import type { ModelDescriptor } from '../runtime/descriptor.ts';
-import type { ModelRunner, TensorData } from '../runtime/model-runner.ts';
+import { inputNameOf, type ModelRunner, type TensorData } from '../runtime/model-runner.ts';
 import { applyAffine, type Affine, type RgbImage } from '../image/warp.ts';
 
 /**
@@ -47,7 +47,7 @@ export class FaceMesh {
     this.name = desc.name;
     this.size = desc.input.width;
     this.batch = new BatchBuffer(desc.input.width, desc.input.height, desc.input);
-    this.inputName = desc.input.name ?? runner.inputNames[0];
+    this.inputName = inputNameOf(desc, runner);
   }
 
   /** Runs the mesh on every face frame at once; frames come from the detector (see detectorFrame). */

@@ -1,25 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, isAbsolute, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, extname, isAbsolute, resolve } from 'node:path';
 import type { TensorFormat } from '../image/warp.ts';
+import { manifestSource, type ManifestSource, type ModelSource } from './manifest.ts';
 import { ResourceError } from '../../core/errors.ts';
 
 /**
  * What the analyzer needs to know about a model to feed it and decode it: the decoder family, the
  * input geometry and normalisation, labels, and how much context around a face its crop wants.
- * Read from the model's manifest (`models/<name>.json`), with per-family defaults for anything the
- * manifest leaves out, so a user's drop-in model needs only a short manifest.
+ * Derived from the model's validated manifest (`models/<name>.json`, see manifest.ts, the one reader
+ * of manifests), with per-family defaults for the optional crop and labels; a bare `family:model.onnx`
+ * takes everything from its family's defaults.
  */
 export type Task = 'face-detector' | 'face-landmarks' | 'emotion' | 'age-gender';
 
-export interface ModelDescriptor {
-  name: string;
+export interface ModelDescriptor extends ModelSource {
   task: Task;
   /** Decoder family: blazeface | yunet | ultraface | facemesh | fer-emotion | faceres | faceapi-age-gender. */
   family: string;
-  /** Absolute path of the .onnx file. */
-  file: string;
-  /** The manifest it was read from; absent for a bare `family:model.onnx` reference. */
-  manifestFile?: string;
   input: TensorFormat & { name?: string; width: number; height: number };
   labels?: string[];
   /**
@@ -29,7 +26,7 @@ export interface ModelDescriptor {
   crop: number;
 }
 
-type FamilyDefaults = Omit<ModelDescriptor, 'name' | 'file'>;
+type FamilyDefaults = Omit<ModelDescriptor, keyof ModelSource>;
 
 const EMOTION_LABELS = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'];
 
@@ -64,8 +61,8 @@ const NAME_FAMILY: Record<string, string> = { blazeface: 'blazeface', facemesh: 
 
 /**
  * Resolves a model reference from config or the command line: a name in modelsDir (name.json, else a
- * known name's name.onnx), a path to a manifest (.json) or a path to an .onnx file whose family is
- * given as `family:path.onnx` or guessed from the file name.
+ * known name's or an existing name.onnx), a path to a manifest (.json) or a path to an .onnx file whose
+ * family is given as `family:path.onnx` or guessed from the file name.
  */
 export function resolveDescriptor(ref: string, modelsDir: string, expectTask?: Task): ModelDescriptor {
   let family: string | undefined;
@@ -78,14 +75,20 @@ export function resolveDescriptor(ref: string, modelsDir: string, expectTask?: T
   const ext = extname(target).toLowerCase();
   let desc: ModelDescriptor;
   if (ext === '.json') {
-    desc = fromManifest(absolute(target), family);
+    desc = describeManifest(absolute(target), family);
   } else if (ext === '.onnx') {
     const file = absolute(target);
-    desc = withDefaults(basename(file, '.onnx'), file, family ?? guessFamily(basename(file)), {});
+    desc = describeBareFile(basename(file, '.onnx'), file, family ?? guessFamily(basename(file)));
   } else {
     const manifest = resolve(modelsDir, `${target}.json`);
-    if (existsSync(manifest)) desc = fromManifest(manifest, family);
-    else desc = withDefaults(target, resolve(modelsDir, `${target}.onnx`), family ?? NAME_FAMILY[target] ?? guessFamily(target), {});
+    const file = resolve(modelsDir, `${target}.onnx`);
+    if (existsSync(manifest)) desc = describeManifest(manifest, family);
+    else {
+      family ??= NAME_FAMILY[target];
+      // Neither a manifest, nor a name the family defaults know, nor a file to guess from: no such model.
+      if (!family && !existsSync(file)) throw new ResourceError(`model ${target}: no manifest ${manifest} (built-in models come from \`glance models build\`)`);
+      desc = describeBareFile(target, file, family ?? guessFamily(target));
+    }
   }
   if (expectTask && desc.task !== expectTask) {
     throw new ResourceError(`model ${desc.name}: is a ${desc.task} model (family ${desc.family}), expected a ${expectTask} model`);
@@ -105,52 +108,31 @@ function guessFamily(fileName: string): string {
   throw new ResourceError(`model ${fileName}: cannot tell its decoder family; write a manifest or pass FAMILY:PATH.onnx (families: ${Object.keys(FAMILY_DEFAULTS).join(', ')})`);
 }
 
-/** Reads the fields the analyzer uses from a manifest; everything else in it is the runtime's business. */
-function fromManifest(path: string, familyOverride?: string): ModelDescriptor {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-  } catch (err) {
-    throw new ResourceError(`model manifest ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const name = str(raw.name) ?? basename(path, '.json');
-  const family = familyOverride ?? str(raw.decoder) ?? str(raw.family) ?? NAME_FAMILY[name] ?? guessFamily(name);
-  const fileRef = str(raw.file) ?? str(raw.onnx) ?? str(raw.model) ?? `${name}.onnx`;
-  const file = isAbsolute(fileRef) ? fileRef : resolve(dirname(path), fileRef);
-  return { ...withDefaults(name, file, family, raw), manifestFile: path };
-}
-
-function withDefaults(name: string, file: string, family: string, raw: Record<string, unknown>): ModelDescriptor {
-  const base = FAMILY_DEFAULTS[family];
-  if (!base) throw new ResourceError(`model ${name}: unknown decoder family "${family}" (known: ${Object.keys(FAMILY_DEFAULTS).join(', ')})`);
-  const input = (raw.input ?? {}) as Record<string, unknown>;
-  const size = Array.isArray(input.size) ? (input.size as number[]) : undefined;
-  const colour = str(input.colour) ?? str(input.color) ?? str(input.colorOrder) ?? str(input.colourOrder);
-  const layout = str(input.layout);
-  const labels = Array.isArray(raw.labels) ? (raw.labels as string[]) : base.labels;
+/** The manifest states the input in full; the family adds only what the manifest may leave out. */
+function describeManifest(manifestFile: string, familyOverride?: string): ModelDescriptor & ManifestSource {
+  const source = manifestSource(manifestFile);
+  const { manifest: m } = source;
+  const family = familyOverride ?? m.decoder;
+  const base = defaultsOf(family, m.name);
+  const { name, width, height, layout, colour, mean, std } = m.input;
   return {
-    name,
-    task: (str(raw.task) as Task) ?? base.task,
+    ...source,
+    task: m.task,
     family,
-    file,
-    crop: typeof raw.crop === 'number' ? raw.crop : base.crop,
-    labels,
-    input: {
-      name: str(input.name),
-      width: num(input.width) ?? size?.[0] ?? base.input.width,
-      height: num(input.height) ?? size?.[1] ?? base.input.height,
-      layout: layout === 'nchw' || layout === 'NCHW' ? 'nchw' : layout === 'nhwc' || layout === 'NHWC' ? 'nhwc' : base.input.layout,
-      colour: colour === 'rgb' || colour === 'RGB' ? 'rgb' : colour === 'bgr' || colour === 'BGR' ? 'bgr' : colour === 'gray' || colour === 'grayscale' ? 'gray' : base.input.colour,
-      mean: Array.isArray(input.mean) ? (input.mean as number[]) : base.input.mean,
-      std: Array.isArray(input.std) ? (input.std as number[]) : base.input.std,
-    },
+    crop: m.crop ?? base.crop,
+    labels: m.labels ?? base.labels,
+    input: { name, width, height, layout: layout === 'NCHW' ? 'nchw' : 'nhwc', colour, mean, std },
   };
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
+/** A bare .onnx has nothing but its family; the input name is left to the model's first input. */
+function describeBareFile(name: string, file: string, family: string): ModelDescriptor {
+  const base = defaultsOf(family, name);
+  return { ...base, name, file, input: { ...base.input } };
 }
 
-function num(v: unknown): number | undefined {
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+function defaultsOf(family: string, model: string): FamilyDefaults {
+  const base = FAMILY_DEFAULTS[family];
+  if (!base) throw new ResourceError(`model ${model}: unknown decoder family "${family}" (known: ${Object.keys(FAMILY_DEFAULTS).join(', ')})`);
+  return base;
 }

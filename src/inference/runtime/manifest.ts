@@ -128,6 +128,31 @@ export function modelFileOf(manifest: Manifest, manifestFile: string): string {
   return isAbsolute(manifest.file) ? manifest.file : resolve(dirname(manifestFile), manifest.file);
 }
 
+/**
+ * A model as the runtime opens it: the .onnx file, and its validated manifest unless it is a bare
+ * `family:model.onnx` drop-in. The runtime needs nothing else, so it stays free of decoder families.
+ */
+export interface ModelSource {
+  /** Manifest name (or file stem for a bare .onnx). */
+  name: string;
+  /** Absolute path of the .onnx file. */
+  file: string;
+  /** The validated manifest; absent for a bare `family:model.onnx` reference. */
+  manifest?: Manifest;
+  /** The file the manifest was read from, named in mismatch errors; present exactly when `manifest` is. */
+  manifestFile?: string;
+}
+
+export interface ManifestSource extends ModelSource {
+  manifest: Manifest;
+  manifestFile: string;
+}
+
+/** The source of a manifest-described model; the manifest is read from its file unless the caller already has it. */
+export function manifestSource(manifestFile: string, manifest: Manifest = loadManifest(manifestFile)): ManifestSource {
+  return { name: manifest.name, file: modelFileOf(manifest, manifestFile), manifest, manifestFile };
+}
+
 /** Writes a manifest as stable, diff-friendly JSON (2-space indent, short numeric arrays on one line). */
 export function formatManifest(m: Manifest): string {
   const text = JSON.stringify(m, null, 2);

@@ -1,3 +1,5 @@
+import type { ModelDescriptor } from './descriptor.ts';
+
 /**
  * The analyzer's view of one loaded model: named float tensors in, named float tensors out.
  * Everything model-specific (pre-processing, decoding) works on this interface, so the same decoders
@@ -19,4 +21,9 @@ export interface ModelRunner {
   readonly inputShapes: Readonly<Record<string, ReadonlyArray<number | string>>>;
   run(feeds: Record<string, TensorData>): Promise<Record<string, TensorData>>;
   close(): Promise<void>;
+}
+
+/** The input a described model is fed through: its manifest names it; a bare drop-in is fed its first input. */
+export function inputNameOf(desc: Pick<ModelDescriptor, 'input'>, runner: Pick<ModelRunner, 'inputNames'>): string {
+  return desc.input.name ?? runner.inputNames[0];
 }

@@ -1,19 +1,36 @@
-import type { Logger } from 'pino';
-import { runtimeSettings, type InferenceConfig } from '../../config/inference.ts';
-import type { ModelDescriptor } from './descriptor.ts';
-import type { ModelRunner } from './model-runner.ts';
-import { openOrtRunner } from './ort-runner.ts';
-import { openModel as openWithManifest } from './index.ts';
+import type { ModelSource } from './manifest.ts';
+import { OpenedModel } from './opened-model.ts';
+import type { Provider } from './providers.ts';
+import { createSession, type RuntimeSettings, type SessionLog } from './session.ts';
+import { warmUp } from './warmup.ts';
+import { ResourceError } from '../../core/errors.ts';
 
 /**
- * Opens a described model with the configured execution providers and threads. Models with a
- * manifest go through the runtime (manifest validation, provider fallback, warm-up); a bare
- * `family:model.onnx` reference (a quick comparison of a drop-in without writing a manifest) is
- * opened directly on the CPU. Any failure is a ResourceError naming the file (the daemon exits 3).
+ * A bare file is a quick comparison of a drop-in, not a deployment: it stays on the CPU, as it
+ * always has, so the comparison does not hinge on which GPU libraries this machine has.
  */
-export async function openModel(desc: ModelDescriptor, config: InferenceConfig, log?: Logger): Promise<ModelRunner> {
-  if (desc.manifestFile) {
-    return openWithManifest(desc.manifestFile, { modelsDir: config.modelsDir, ...runtimeSettings(config) }, log);
+const BARE_FILE_PROVIDERS: readonly Provider[] = ['cpu'];
+
+/**
+ * The one way to open a model, for the daemon, the CLI, the tools and the tests. With a manifest:
+ * the manifest checked against the model, execution providers tried in the configured order (each
+ * skip logged with its reason), and one warm-up run. A bare `family:model.onnx` has no manifest to
+ * check or warm up against, so it is opened as it is. Every failure is a ResourceError naming the
+ * file (the daemon exits 3).
+ */
+export async function openModel<S extends ModelSource>(source: S, settings: RuntimeSettings = {}, log?: SessionLog): Promise<OpenedModel<S>> {
+  const { manifest, manifestFile, file } = source;
+  if (!manifest) {
+    const created = await createSession(file, null, { ...settings, providers: BARE_FILE_PROVIDERS }, log);
+    return new OpenedModel(source, created, {});
   }
-  return openOrtRunner(desc.name, desc.file, { ...runtimeSettings(config), providers: ['cpu'] }, log);
+  const created = await createSession(file, manifest, { ...settings, manifestFile }, log);
+  try {
+    const shapes = await warmUp(created.runtime.ort, created.session, manifest, { model: file, manifest: manifestFile ?? `${manifest.name}.json` });
+    return new OpenedModel(source, created, shapes);
+  } catch (err) {
+    await created.session.release().catch(() => undefined);
+    if (err instanceof ResourceError) throw err;
+    throw new ResourceError(`model ${file}: warm-up inference failed: ${(err as Error).message}`, { cause: err });
+  }
 }

@@ -23,6 +23,9 @@ export interface SessionOptions {
   manifestFile?: string;
 }
 
+/** The session settings that come from configuration (inference.*), the same for every model. */
+export type RuntimeSettings = Omit<SessionOptions, 'manifestFile'>;
+
 export interface SkippedProvider {
   provider: Provider;
   reason: string;
@@ -83,7 +86,10 @@ export async function createSession(modelPath: string, manifest: Manifest | null
   );
 }
 
-/** onnxruntime-node rejects keys set to undefined, so thread counts are only present when configured. */
+/**
+ * The one place session options are built. onnxruntime-node rejects keys set to undefined, so
+ * thread counts are only present when configured.
+ */
 function sessionOptions(provider: Provider, opts: SessionOptions): InferenceSession.SessionOptions {
   const o: InferenceSession.SessionOptions = {
     executionProviders: [provider],

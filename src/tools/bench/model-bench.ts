@@ -1,4 +1,5 @@
-import type { OpenedModel } from '../../inference/runtime/runner.ts';
+import type { ManifestSource } from '../../inference/runtime/manifest.ts';
+import type { OpenedModel } from '../../inference/runtime/opened-model.ts';
 import { inputDims } from '../../inference/runtime/warmup.ts';
 
 /**
@@ -15,7 +16,7 @@ export interface BenchResult {
   perItemMs: number;
 }
 
-export async function benchModel(model: OpenedModel, batch: number, runs = 20, warm = 3): Promise<BenchResult> {
+export async function benchModel(model: OpenedModel<ManifestSource>, batch: number, runs = 20, warm = 3): Promise<BenchResult> {
   const dims = inputDims(model.manifest, batch);
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
   let seed = 12345;
@@ -38,7 +39,7 @@ export async function benchModel(model: OpenedModel, batch: number, runs = 20, w
 }
 
 /** Whether the model accepts this batch size (a fixed batch dimension of 1 does not take 8). */
-export function acceptsBatch(model: OpenedModel, batch: number): boolean {
+export function acceptsBatch(model: OpenedModel<ManifestSource>, batch: number): boolean {
   const fixed = (d: number | string | undefined) => typeof d === 'number' && d > 0 && d !== batch;
   return !fixed(model.manifest.input.shape[0]) && !fixed(model.inputShapes[model.manifest.input.name]?.[0]);
 }

@@ -2,7 +2,8 @@ import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataType, encodeModel, int64Tensor } from '../../../src/build/convert/onnx-proto.ts';
-import { openModel } from '../../../src/inference/runtime/runner.ts';
+import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
+import { openModel } from '../../../src/inference/runtime/open-model.ts';
 import { scratchModel, writeManifest } from './support.ts';
 import { ResourceError } from '../../../src/core/errors.ts';
 
@@ -11,7 +12,8 @@ import { ResourceError } from '../../../src/core/errors.ts';
  * says what is wrong. Every test breaks its own scratch copy of the built emotion model.
  */
 
-const open = (dir: string) => openModel('emotion', { modelsDir: dir, providers: ['cpu'] });
+/** Through the daemon's own path: the reference resolved in the models folder, then opened. */
+const open = async (dir: string, ref = 'emotion') => openModel(resolveDescriptor(ref, dir), { providers: ['cpu'] });
 
 test('a missing .onnx file', async (t) => {
   const s = await scratchModel();
@@ -172,5 +174,5 @@ test('an invalid manifest lists every problem with its path', async (t) => {
 test('an unknown model name says which manifest is missing', async (t) => {
   const s = await scratchModel();
   t.teardown(s.cleanup);
-  await t.throwsAsync(openModel('nosuch', { modelsDir: s.dir }), { instanceOf: ResourceError, message: `model nosuch: no manifest ${join(s.dir, 'nosuch.json')} (built-in models come from \`glance models build\`)` });
+  await t.throwsAsync(open(s.dir, 'nosuch'), { instanceOf: ResourceError, message: `model nosuch: no manifest ${join(s.dir, 'nosuch.json')} (built-in models come from \`glance models build\`)` });
 });

@@ -2,8 +2,8 @@ import test from 'ava';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
-import { loadManifest, modelFileOf } from '../../../src/inference/runtime/manifest.ts';
-import { openModel } from '../../../src/inference/runtime/runner.ts';
+import { loadManifest, manifestSource, modelFileOf } from '../../../src/inference/runtime/manifest.ts';
+import { openModel } from '../../../src/inference/runtime/open-model.ts';
 import { MODELS_DIR } from './support.ts';
 
 /**
@@ -31,7 +31,7 @@ for (const f of files) {
   const modelFile = modelFileOf(loadManifest(manifestFile), manifestFile);
   const run = existsSync(modelFile) ? test : test.skip;
   run(`${f}: the model loads, matches its manifest and runs (needs ../shared/models)`, async (t) => {
-    const model = await openModel(manifestFile, { modelsDir: EXAMPLES });
+    const model = await openModel(manifestSource(manifestFile));
     t.teardown(() => model.close());
     t.is(model.provider, 'cpu');
     for (const out of model.manifest.outputs) t.truthy(model.warmUpShapes[out.name], out.name);

@@ -1,7 +1,7 @@
 import type { GenderLabel } from '../../../core/types.ts';
 import { BatchBuffer, type FaceFrame } from '../../image/align.ts';
 import type { ModelDescriptor } from '../../runtime/descriptor.ts';
-import type { ModelRunner, TensorData } from '../../runtime/model-runner.ts';
+import { inputNameOf, type ModelRunner, type TensorData } from '../../runtime/model-runner.ts';
 import type { RgbImage } from '../../image/warp.ts';
 
 /**
@@ -37,7 +37,7 @@ export class AgeGenderEstimator {
   ) {
     this.name = desc.name;
     this.batch = new BatchBuffer(desc.input.width, desc.input.height, desc.input);
-    this.inputName = desc.input.name ?? runner.inputNames[0];
+    this.inputName = inputNameOf(desc, runner);
   }
 
   async estimate(image: RgbImage, frames: readonly FaceFrame[]): Promise<AgeGenderRaw> {

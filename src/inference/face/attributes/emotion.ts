@@ -1,7 +1,7 @@
 import { EMOTIONS, type EmotionLabel } from '../../../core/types.ts';
 import { BatchBuffer, type FaceFrame } from '../../image/align.ts';
 import type { ModelDescriptor } from '../../runtime/descriptor.ts';
-import type { ModelRunner } from '../../runtime/model-runner.ts';
+import { inputNameOf, type ModelRunner } from '../../runtime/model-runner.ts';
 import type { RgbImage } from '../../image/warp.ts';
 
 /**
@@ -46,7 +46,7 @@ export class EmotionClassifier {
   ) {
     this.name = desc.name;
     this.batch = new BatchBuffer(desc.input.width, desc.input.height, desc.input);
-    this.inputName = desc.input.name ?? runner.inputNames[0];
+    this.inputName = inputNameOf(desc, runner);
     const labels = (desc.labels ?? EMOTIONS).map(canonical);
     this.classes = labels.length;
     this.order = EMOTIONS.map((e) => {

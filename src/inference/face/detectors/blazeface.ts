@@ -1,8 +1,8 @@
 import type { ModelDescriptor } from '../../runtime/descriptor.ts';
-import { letterbox } from '../../image/letterbox.ts';
 import type { ModelRunner, TensorData } from '../../runtime/model-runner.ts';
 import { Candidates, nms } from '../../image/nms.ts';
-import { warpInto, type RgbImage } from '../../image/warp.ts';
+import type { RgbImage } from '../../image/warp.ts';
+import { LetterboxInput } from './letterbox-input.ts';
 import { keptToFrame } from './to-frame.ts';
 import type { Detection, Detector, DetectorOptions } from './types.ts';
 
@@ -35,30 +35,22 @@ export function blazefaceAnchors(size: number): Float32Array {
 
 export class BlazeFaceDetector implements Detector {
   readonly name: string;
-  private readonly size: number;
-  private readonly input: Float32Array;
+  private readonly input: LetterboxInput;
   private readonly anchors: Float32Array;
   private readonly count: number;
   private readonly candidates = new Candidates(KEYPOINTS);
-  private readonly inputName: string;
 
-  constructor(
-    private readonly runner: ModelRunner,
-    private readonly desc: ModelDescriptor,
-  ) {
+  constructor(runner: ModelRunner, desc: ModelDescriptor) {
     this.name = desc.name;
-    this.size = desc.input.width;
-    this.input = new Float32Array(this.size * this.size * 3);
-    this.anchors = blazefaceAnchors(this.size);
+    // The anchor grid is square: the input's width sets both sides.
+    const size = desc.input.width;
+    this.input = new LetterboxInput(runner, desc, { width: size, height: size });
+    this.anchors = blazefaceAnchors(size);
     this.count = this.anchors.length / 2;
-    this.inputName = desc.input.name ?? runner.inputNames[0];
   }
 
   async detect(image: RgbImage, opts: DetectorOptions): Promise<Detection[]> {
-    const size = this.size;
-    const lb = letterbox(image.width, image.height, size, size, opts.zoomOut);
-    warpInto(image, lb.affine, this.input, 0, size, size, this.desc.input);
-    const out = await this.runner.run({ [this.inputName]: { data: this.input, dims: [1, size, size, 3] } });
+    const { lb, out } = await this.input.run(image, opts.zoomOut);
     const { logits, regs } = this.split(out);
     // Threshold on the logit so the sigmoid runs only for the few candidates.
     const minLogit = Math.log(opts.threshold / (1 - opts.threshold));

@@ -1,8 +1,8 @@
 import type { ModelDescriptor } from '../../runtime/descriptor.ts';
-import { letterbox } from '../../image/letterbox.ts';
 import type { ModelRunner, TensorData } from '../../runtime/model-runner.ts';
 import { Candidates, nms } from '../../image/nms.ts';
-import { warpInto, type RgbImage } from '../../image/warp.ts';
+import type { RgbImage } from '../../image/warp.ts';
+import { LetterboxInput } from './letterbox-input.ts';
 import { keptToFrame } from './to-frame.ts';
 import type { Detection, Detector, DetectorOptions } from './types.ts';
 
@@ -13,28 +13,17 @@ import type { Detection, Detector, DetectorOptions } from './types.ts';
  */
 export class UltraFaceDetector implements Detector {
   readonly name: string;
-  private readonly w: number;
-  private readonly h: number;
-  private readonly input: Float32Array;
+  private readonly input: LetterboxInput;
   private readonly candidates = new Candidates(0);
-  private readonly inputName: string;
 
-  constructor(
-    private readonly runner: ModelRunner,
-    private readonly desc: ModelDescriptor,
-  ) {
+  constructor(runner: ModelRunner, desc: ModelDescriptor) {
     this.name = desc.name;
-    this.w = desc.input.width;
-    this.h = desc.input.height;
-    this.input = new Float32Array(3 * this.w * this.h);
-    this.inputName = desc.input.name ?? runner.inputNames[0];
+    this.input = new LetterboxInput(runner, desc);
   }
 
   async detect(image: RgbImage, opts: DetectorOptions): Promise<Detection[]> {
-    const { w, h } = this;
-    const lb = letterbox(image.width, image.height, w, h, opts.zoomOut);
-    warpInto(image, lb.affine, this.input, 0, w, h, this.desc.input);
-    const out = await this.runner.run({ [this.inputName]: { data: this.input, dims: [1, 3, h, w] } });
+    const { width: w, height: h } = this.input;
+    const { lb, out } = await this.input.run(image, opts.zoomOut);
     const scores = pick(out, 'scores', 2);
     const boxes = pick(out, 'boxes', 4);
     const n = scores.length / 2;

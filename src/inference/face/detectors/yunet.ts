@@ -1,8 +1,8 @@
 import type { ModelDescriptor } from '../../runtime/descriptor.ts';
-import { letterbox } from '../../image/letterbox.ts';
 import type { ModelRunner, TensorData } from '../../runtime/model-runner.ts';
 import { Candidates, nms } from '../../image/nms.ts';
-import { warpInto, type RgbImage } from '../../image/warp.ts';
+import type { RgbImage } from '../../image/warp.ts';
+import { LetterboxInput } from './letterbox-input.ts';
 import { keptToFrame } from './to-frame.ts';
 import type { Detection, Detector, DetectorOptions } from './types.ts';
 
@@ -18,28 +18,19 @@ const KEYPOINTS = 5;
 
 export class YuNetDetector implements Detector {
   readonly name: string;
-  private readonly w: number;
-  private readonly h: number;
-  private readonly input: Float32Array;
+  private readonly input: LetterboxInput;
   private readonly candidates = new Candidates(KEYPOINTS);
-  private readonly inputName: string;
 
-  constructor(
-    private readonly runner: ModelRunner,
-    private readonly desc: ModelDescriptor,
-  ) {
+  constructor(runner: ModelRunner, desc: ModelDescriptor) {
     this.name = desc.name;
-    this.w = Math.ceil(desc.input.width / 32) * 32;
-    this.h = Math.ceil(desc.input.height / 32) * 32;
-    this.input = new Float32Array(3 * this.w * this.h);
-    this.inputName = desc.input.name ?? runner.inputNames[0];
+    // The stride-32 grid must tile the input exactly.
+    const round = (v: number) => Math.ceil(v / 32) * 32;
+    this.input = new LetterboxInput(runner, desc, { width: round(desc.input.width), height: round(desc.input.height) });
   }
 
   async detect(image: RgbImage, opts: DetectorOptions): Promise<Detection[]> {
-    const { w, h } = this;
-    const lb = letterbox(image.width, image.height, w, h, opts.zoomOut);
-    warpInto(image, lb.affine, this.input, 0, w, h, this.desc.input);
-    const out = await this.runner.run({ [this.inputName]: { data: this.input, dims: [1, 3, h, w] } });
+    const { width: w, height: h } = this.input;
+    const { lb, out } = await this.input.run(image, opts.zoomOut);
     const c = this.candidates;
     c.reset();
     for (const s of STRIDES) {

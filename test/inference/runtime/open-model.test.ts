@@ -1,9 +1,11 @@
 import test from 'ava';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
 import { BUILTIN_MODELS } from '../../../src/build/models/builtin.ts';
 import { inputDims } from '../../../src/inference/runtime/warmup.ts';
-import { openModel } from '../../../src/inference/runtime/runner.ts';
+import { manifestSource } from '../../../src/inference/runtime/manifest.ts';
+import { openModel } from '../../../src/inference/runtime/open-model.ts';
 import { ensureBuiltModels, memoryLog, MODELS_DIR } from './support.ts';
 
 /** The built models through the public entry point: validated, warmed up, batch 1 and 3, on cpu. */
@@ -15,7 +17,7 @@ test.before(async () => {
 for (const spec of BUILTIN_MODELS) {
   test(`${spec.name}: opens on cpu, warms up, runs a batch of 3`, async (t) => {
     const log = memoryLog();
-    const model = await openModel(spec.name, { modelsDir: MODELS_DIR }, log);
+    const model = await openModel(manifestSource(join(MODELS_DIR, `${spec.name}.json`)), {}, log);
     t.teardown(() => model.close());
     t.is(model.provider, 'cpu');
     t.is(model.name, spec.name);
