@@ -4,6 +4,7 @@ import { loadConfig } from './config/load.ts';
 import type { GlanceConfig } from './config/schema.ts';
 import { createLogger } from './core/logger.ts';
 import { SdNotify } from './core/sd-notify.ts';
+import { glanceVersion } from './core/version.ts';
 import { ConfigError, EXIT, exitCodeOf, StartupCancelled } from './core/errors.ts';
 
 export { EXIT };
@@ -56,7 +57,7 @@ export async function runDaemon(opts: RunOptions = {}): Promise<number> {
   process.on('SIGINT', onSignal);
 
   try {
-    log.info({ version: await version(), device: config.device.id }, 'glance starting');
+    log.info({ version: glanceVersion(), device: config.device.id }, 'glance starting');
     await app.start(startup.signal);
     if (stopping) return await stopping;
     notify.ready();
@@ -109,9 +110,4 @@ function flushAndExit(log: Logger, code: number): never {
     /* exiting anyway */
   }
   process.exit(code);
-}
-
-async function version(): Promise<string> {
-  const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
-  return pkg.version;
 }

@@ -1,5 +1,6 @@
 import { EMOTIONS, type EmotionLabel, type Face, type Visit } from '../core/types.ts';
 import type { AgeBands } from './age-bands.ts';
+import { round1, round3 } from '../core/numbers.ts';
 
 /** One frame of a tracked face, as the visit summary needs it. */
 export interface Observation {
@@ -156,6 +157,3 @@ export function dominant(hist: Partial<Record<EmotionLabel, number>>): Visit['do
   }
   return best;
 }
-
-const round1 = (n: number) => Math.round(n * 10) / 10;
-const round3 = (n: number) => Math.round(n * 1000) / 1000;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { addModelOptions, type ModelOptions } from '../tools/inference-overrides.ts';
+import { positiveIntOption } from './option-parsers.ts';
 
 interface AnalyzeOptions extends ModelOptions {
   json?: boolean;
@@ -21,7 +22,9 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('--max-frames <n>', 'videos: analyse at most this many frames')
     .option('--every <n>', 'videos: analyse every n-th frame', '1');
   addModelOptions(cmd).action(async (input: string, opts: AnalyzeOptions, c: Command) => {
+    const maxFrames = opts.maxFrames === undefined ? undefined : positiveIntOption(opts.maxFrames, '--max-frames');
+    const every = opts.every === undefined ? undefined : positiveIntOption(opts.every, '--every');
     const { runAnalyze } = await import('../tools/analyze/run.ts');
-    process.exitCode = await runAnalyze(input, opts, c.optsWithGlobals<{ config?: string }>().config);
+    process.exitCode = await runAnalyze(input, { ...opts, maxFrames, every }, c.optsWithGlobals<{ config?: string }>().config);
   });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { loadConfig, maskSecrets } from '../config/load.ts';
-import { ConfigError, exitCodeOf } from '../core/errors.ts';
+import { exitCodeOf } from '../core/errors.ts';
 
 export function registerConfigCommands(program: Command): void {
   const config = program.command('config').description('inspect and validate configuration');
@@ -24,10 +24,6 @@ export function registerConfigCommands(program: Command): void {
         process.exitCode = code;
       }
     });
-}
-
-export function registerConfigExample(program: Command): void {
-  const config = program.commands.find((c) => c.name() === 'config')!;
   config
     .command('example')
     .description('print the documented example configuration (generated from the schema)')

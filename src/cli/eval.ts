@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { addModelOptions, type ModelOptions } from '../tools/inference-overrides.ts';
+import { addModelOptions } from '../tools/inference-overrides.ts';
+import type { EvalCliOptions, EvalKind } from '../tools/eval/run.ts';
+import { positiveIntOption } from './option-parsers.ts';
 
 /**
  * `glance eval emotion|age-gender|detect`: accuracy on public labelled data, printed as tables and
@@ -7,46 +9,37 @@ import { addModelOptions, type ModelOptions } from '../tools/inference-overrides
  */
 export function registerEvalCommands(program: Command): void {
   const evalCmd = program.command('eval').description('measure accuracy on labelled data (tables; JSON + Markdown reports)');
-  const global = (c: Command) => c.optsWithGlobals<{ config?: string }>().config;
 
-  addModelOptions(
-    evalCmd
-      .command('emotion')
-      .description('emotion accuracy, per-class recall and confusion matrix; one folder per class (FER2013 layout)')
-      .requiredOption('--data <dir>', 'folder with one sub-folder per class')
-      .option('--cropped', 'images are already face crops (FER2013): feed them straight to the emotion model')
-      .option('--limit <n>', 'evaluate an evenly spread subset of n images (quick runs)')
-      .option('--out <dir>', 'report folder', 'test-output/eval/emotion'),
-  ).action(async (opts: ModelOptions & { data: string; cropped?: boolean; limit?: string; out: string }, c: Command) => {
-    const { runEval } = await import('../tools/eval/run.ts');
-    process.exitCode = await runEval('emotion', opts, global(c));
-  });
+  /** Every subcommand has the same frame: --data, its own options, --out test-output/eval/<kind>, the model choices. */
+  const subcommand = (kind: EvalKind, description: string, data: string, own: (cmd: Command) => Command): void => {
+    const cmd = own(evalCmd.command(kind).description(description).requiredOption('--data <dir>', data));
+    addModelOptions(cmd.option('--out <dir>', 'report folder', `test-output/eval/${kind}`)).action(evalAction(kind));
+  };
+  const limit = 'evaluate an evenly spread subset of n images (quick runs)';
 
-  addModelOptions(
-    evalCmd
-      .command('age-gender')
-      .description('age MAE, ±5-year share, age-band and gender accuracy, broken down by gender and age band')
-      .requiredOption('--data <dir>', 'folder with the images')
-      .requiredOption('--labels <csv>', 'CSV with columns file,age,gender')
-      .option('--limit <n>', 'evaluate an evenly spread subset of n images (quick runs)')
-      .option('--out <dir>', 'report folder', 'test-output/eval/age-gender'),
-  ).action(async (opts: ModelOptions & { data: string; labels: string; limit?: string; out: string }, c: Command) => {
-    const { runEval } = await import('../tools/eval/run.ts');
-    process.exitCode = await runEval('age-gender', opts, global(c));
-  });
-
-  addModelOptions(
-    evalCmd
-      .command('detect')
-      .description('face detection precision, recall and AP; false positives on images without faces')
-      .requiredOption('--data <dir>', 'folder with the images')
+  subcommand('emotion', 'emotion accuracy, per-class recall and confusion matrix; one folder per class (FER2013 layout)', 'folder with one sub-folder per class', (c) =>
+    c.option('--cropped', 'images are already face crops (FER2013): feed them straight to the emotion model').option('--limit <n>', limit),
+  );
+  subcommand('age-gender', 'age MAE, ±5-year share, age-band and gender accuracy, broken down by gender and age band', 'folder with the images', (c) =>
+    c.requiredOption('--labels <csv>', 'CSV with columns file,age,gender').option('--limit <n>', limit),
+  );
+  subcommand('detect', 'face detection precision, recall and AP; false positives on images without faces', 'folder with the images', (c) =>
+    c
       .requiredOption('--boxes <csv>', 'CSV with columns file,left,top,width,height[,ignore]')
       .option('--negatives <files...>', 'images in --data with no human face (every detection there is a false positive)')
       .option('--iou <v>', 'IoU needed to match a box', '0.4')
-      .option('--min-size <px>', 'smaller labelled faces are neither required nor penalised', '20')
-      .option('--out <dir>', 'report folder', 'test-output/eval/detect'),
-  ).action(async (opts: ModelOptions & { data: string; boxes: string; negatives?: string[]; iou: string; minSize: string; out: string }, c: Command) => {
+      .option('--min-size <px>', 'smaller labelled faces are neither required nor penalised', '20'),
+  );
+}
+
+/** What commander hands an eval action: the options above, --limit still a string. */
+type EvalCommandOptions = Omit<EvalCliOptions, 'limit'> & { limit?: string };
+
+/** The one action of every eval subcommand: --limit checked here; the evaluation code loads only when it runs. */
+function evalAction(kind: EvalKind) {
+  return async (opts: EvalCommandOptions, c: Command) => {
+    const limit = opts.limit === undefined ? undefined : positiveIntOption(opts.limit, '--limit');
     const { runEval } = await import('../tools/eval/run.ts');
-    process.exitCode = await runEval('detect', opts, global(c));
-  });
+    process.exitCode = await runEval(kind, { ...opts, limit }, c.optsWithGlobals<{ config?: string }>().config);
+  };
 }

@@ -1,46 +1,41 @@
 import { Command, CommanderError } from 'commander';
-import { createRequire } from 'node:module';
-import { registerRunCommand } from './run.ts';
-import { registerConfigCommands, registerConfigExample } from './config.ts';
 import { exitCodeOf } from '../core/errors.ts';
+import { glanceVersion } from '../core/version.ts';
+import { registerAnalyzeCommand } from './analyze.ts';
+import { registerBenchCommands } from './bench.ts';
+import { registerConfigCommands } from './config.ts';
+import { registerDoctorCommand } from './doctor.ts';
+import { registerEvalCommands } from './eval.ts';
+import { registerModelsCommands } from './models.ts';
+import { registerRunCommand } from './run.ts';
 
 /**
- * The `glance` command registry. Each command family lives in its own file and registers itself
- * here, so later capabilities (analyze, eval, bench, models, doctor) plug in with one line.
+ * The `glance` command registry: every command family, in the order `glance --help` lists them.
+ * Each family lives in its own file; a new one is one import and one entry here.
  */
-export type Register = (program: Command) => void;
+const COMMAND_FAMILIES: ReadonlyArray<(program: Command) => void> = [
+  registerRunCommand, // run
+  registerConfigCommands, // config check | example
+  registerModelsCommands, // models build | list | verify | bench
+  registerAnalyzeCommand, // analyze
+  registerEvalCommands, // eval emotion | age-gender | detect
+  registerBenchCommands, // bench [pipeline] | capture
+  registerDoctorCommand, // doctor
+];
 
-const registrations: Register[] = [registerRunCommand, registerConfigCommands, registerConfigExample];
-
-/** Optional command families: loaded when their module exists, so a partial checkout still runs. */
-const optional = ['./models.ts', './analyze.ts', './eval.ts', './bench.ts', './bench-pipeline.ts', './doctor.ts'];
-
-export async function buildProgram(): Promise<Command> {
-  const pkg = createRequire(import.meta.url)('../../package.json') as { version: string };
+export function buildProgram(): Command {
   const program = new Command('glance')
     .description('Glance: anonymous audience analytics on the edge')
-    .version(pkg.version, '-V, --version')
+    .version(glanceVersion(), '-V, --version')
     .option('-c, --config <file>', 'configuration file (else $GLANCE_CONFIG, /etc/glance/glance.yaml, ./config/glance.yaml)')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of registrations) register(program);
-  for (const spec of optional) {
-    let mod: Record<string, unknown>;
-    try {
-      mod = await import(spec);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(err).includes(spec.slice(2))) continue;
-      throw err;
-    }
-    for (const value of Object.values(mod)) {
-      if (typeof value === 'function' && value.name.startsWith('register')) (value as Register)(program);
-    }
-  }
+  for (const register of COMMAND_FAMILIES) register(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { fraction } from './fraction.ts';
 
 const Provider = Type.Union([Type.Literal('tensorrt'), Type.Literal('cuda'), Type.Literal('cpu'), Type.Literal('webgpu')]);
 
@@ -38,22 +39,19 @@ export const InferenceConfig = Type.Object(
       description: "onnxruntime's CPU memory arena and memory pattern; off measured the same speed with ~60 MB less peak RSS at 1080p (README Performance)",
     }),
     onnxruntimePath: Type.Optional(Type.String({ minLength: 1, description: 'alternative onnxruntime-node build (Jetson arm64 with CUDA/TensorRT)' })),
-    detectionThreshold: Type.Number({ default: 0.6, minimum: 0, maximum: 1, description: 'minimum detector score for a face' }),
+    detectionThreshold: fraction(0.6, 'minimum detector score for a face'),
     closeUpRetry: Type.Boolean({
       default: true,
       description: 'when a frame has no face, detect once more on the frame shrunk to half size (finds faces that fill the frame)',
     }),
-    nmsIou: Type.Number({ default: 0.3, minimum: 0, maximum: 1, description: 'overlap (IoU) above which the weaker of two detections is dropped' }),
+    nmsIou: fraction(0.3, 'overlap (IoU) above which the weaker of two detections is dropped'),
     maxFaces: Type.Integer({ default: 32, minimum: 1, maximum: 256, description: 'most faces analysed per frame (the strongest detections win)' }),
-    landmarkThreshold: Type.Number({
-      default: 0,
-      minimum: 0,
-      maximum: 1,
-      description:
-        "detections the landmark model scores below this as a face are dropped; 0 = off (the mesh's face score is unreliable on faces under ~50 px: see README Accuracy)",
-    }),
-    emotionThreshold: Type.Number({ default: 0.3, minimum: 0, maximum: 1, description: "top emotion probability below this is reported as 'uncertain'" }),
-    genderThreshold: Type.Number({ default: 0.6, minimum: 0, maximum: 1, description: "gender probability below this is reported as 'uncertain'" }),
+    landmarkThreshold: fraction(
+      0,
+      "detections the landmark model scores below this as a face are dropped; 0 = off (the mesh's face score is unreliable on faces under ~50 px: see README Accuracy)",
+    ),
+    emotionThreshold: fraction(0.3, "top emotion probability below this is reported as 'uncertain'"),
+    genderThreshold: fraction(0.6, "gender probability below this is reported as 'uncertain'"),
     emotionTta: Type.Union([Type.Literal('none'), Type.Literal('flip'), Type.Literal('flip-rotate')], {
       default: 'flip-rotate',
       description: 'test-time augmentation for emotion: none; flip (also the mirrored face); flip-rotate (4 views: mirrored and turned ±8.6°); views are averaged',

@@ -1,15 +1,20 @@
 import type { Box } from './types.ts';
 
+/**
+ * Intersection over union of two boxes in corner form (x1, y1, x2, y2); 0 when they do not
+ * overlap or either is empty. Plain numbers, so detectors can call it on packed Float32Arrays
+ * (see inference/image/nms.ts) without building a Box per candidate.
+ */
+export function iouOfCorners(ax1: number, ay1: number, ax2: number, ay2: number, bx1: number, by1: number, bx2: number, by2: number): number {
+  const inter = Math.max(0, Math.min(ax2, bx2) - Math.max(ax1, bx1)) * Math.max(0, Math.min(ay2, by2) - Math.max(ay1, by1));
+  if (inter <= 0) return 0;
+  const union = (ax2 - ax1) * (ay2 - ay1) + (bx2 - bx1) * (by2 - by1) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
 /** Intersection over union of two boxes; 0 when they do not overlap or either is empty. */
 export function iou(a: Box, b: Box): number {
-  const x1 = Math.max(a.x, b.x);
-  const y1 = Math.max(a.y, b.y);
-  const x2 = Math.min(a.x + a.width, b.x + b.width);
-  const y2 = Math.min(a.y + a.height, b.y + b.height);
-  const inter = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  if (inter <= 0) return 0;
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
+  return iouOfCorners(a.x, a.y, a.x + a.width, a.y + a.height, b.x, b.y, b.x + b.width, b.y + b.height);
 }
 
 export function centre(b: Box): { x: number; y: number } {

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PrivacyConfig } from '../config/privacy.ts';
 import { createRegionFilter } from '../core/ignore-regions.ts';
+import { round1 } from '../core/numbers.ts';
 import type { Box, Face } from '../core/types.ts';
 import { eyeAngle, type FaceFrame } from './image/align.ts';
 import { AgeGenderEstimator, genderResult } from './face/attributes/age-gender.ts';
@@ -234,10 +235,6 @@ function roundBox(b: Box): Box {
 
 function roundPoint(p: readonly [number, number]): [number, number] {
   return [round1(p[0]), round1(p[1])];
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
 }
 
 function round2(v: number): number {

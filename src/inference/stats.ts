@@ -1,3 +1,5 @@
+import { round1 } from '../core/numbers.ts';
+
 /**
  * Rolling numbers for the `inference` health probe: per-model latency percentiles over the last
  * frames and the processing rate. Fixed-size rings, so a long-running daemon holds constant memory.
@@ -69,8 +71,4 @@ export class InferenceStats {
     }
     return out;
   }
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
 }

@@ -29,8 +29,11 @@ export function addModelOptions(cmd: Command): Command {
     .option('--tta <mode>', 'emotion test-time augmentation: none, flip, flip-rotate (default: inference.emotionTta)');
 }
 
-/** The effective inference and privacy config: the config file (-c), then command-line overrides. */
-export function inferenceFromCli(opts: ModelOptions, configPath: string | undefined): { inference: InferenceConfig; privacy: PrivacyConfig } {
+/**
+ * The effective inference and privacy config: the config file (-c), then command-line overrides;
+ * with capture.ffmpegPath, so video inputs decode through the ffmpeg the daemon would use.
+ */
+export function inferenceFromCli(opts: ModelOptions, configPath: string | undefined): { inference: InferenceConfig; privacy: PrivacyConfig; ffmpegPath?: string } {
   const { config } = loadConfig(configPath);
   const inference: InferenceConfig = { ...config.inference };
   if (opts.modelsDir) inference.modelsDir = opts.modelsDir;
@@ -47,5 +50,5 @@ export function inferenceFromCli(opts: ModelOptions, configPath: string | undefi
     if (opts.tta !== 'none' && opts.tta !== 'flip' && opts.tta !== 'flip-rotate') throw new ConfigError(`--tta must be none, flip or flip-rotate, got "${opts.tta}"`);
     inference.emotionTta = opts.tta;
   }
-  return { inference, privacy: { ...config.privacy } };
+  return { inference, privacy: { ...config.privacy }, ffmpegPath: config.capture.ffmpegPath };
 }

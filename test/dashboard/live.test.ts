@@ -1,7 +1,7 @@
 import test from 'ava';
 import http from 'node:http';
 import type { LiveView } from '../../src/core/types.ts';
-import { harness } from './helpers.ts';
+import { harness, type Harness } from './helpers.ts';
 
 interface SseClient {
   status: number;
@@ -61,6 +61,13 @@ function openSse(port: number, headers: Record<string, string> = {}): Promise<Ss
   });
 }
 
+/** The dashboard harness listening on a free loopback port. */
+async function listening(yaml: string): Promise<{ h: Harness; port: number }> {
+  const h = await harness(yaml);
+  await h.app.listen({ host: '127.0.0.1', port: 0 });
+  return { h, port: (h.app.server.address() as { port: number }).port };
+}
+
 function view(n: number, extra: Record<string, unknown> = {}): LiveView {
   return {
     wallMs: Date.now(),
@@ -72,10 +79,8 @@ function view(n: number, extra: Record<string, unknown> = {}): LiveView {
 }
 
 test('/api/live streams people boxes as coordinates only, with counts and fps', async (t) => {
-  const h = await harness('dashboard: {liveMaxHz: 50}');
+  const { h, port } = await listening('dashboard: {liveMaxHz: 50}');
   t.teardown(h.close);
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (h.app.server.address() as { port: number }).port;
   const client = await openSse(port);
   t.teardown(client.close);
   t.is(client.status, 200);
@@ -99,10 +104,8 @@ test('/api/live streams people boxes as coordinates only, with counts and fps', 
 });
 
 test('a late client gets the latest view at once; updates are throttled per client', async (t) => {
-  const h = await harness('dashboard: {liveMaxHz: 2}');
+  const { h, port } = await listening('dashboard: {liveMaxHz: 2}');
   t.teardown(h.close);
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (h.app.server.address() as { port: number }).port;
   h.bus.emit('live', view(1));
   const client = await openSse(port);
   t.teardown(client.close);
@@ -118,9 +121,7 @@ test('a late client gets the latest view at once; updates are throttled per clie
 });
 
 test('too many live clients get 503; closing the app ends open streams', async (t) => {
-  const h = await harness('dashboard: {maxLiveClients: 1}');
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (h.app.server.address() as { port: number }).port;
+  const { h, port } = await listening('dashboard: {maxLiveClients: 1}');
   const first = await openSse(port);
   const second = await openSse(port);
   t.is(second.status, 503);
@@ -133,10 +134,8 @@ test('too many live clients get 503; closing the app ends open streams', async (
 });
 
 test('without credentials on a non-loopback bind, /api/live is 401', async (t) => {
-  const h = await harness('dashboard: {host: 0.0.0.0, token: "correct-horse-battery"}');
+  const { h, port } = await listening('dashboard: {host: 0.0.0.0, token: "correct-horse-battery"}');
   t.teardown(h.close);
-  await h.app.listen({ host: '127.0.0.1', port: 0 });
-  const port = (h.app.server.address() as { port: number }).port;
   const denied = await openSse(port);
   t.is(denied.status, 401);
   denied.close();

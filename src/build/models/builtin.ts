@@ -35,12 +35,17 @@ const humanLicence = (upstream: string): Manifest['licence'] => ({
   note: upstream,
 });
 
+/** A TFJS graph model from @vladmandic/human, whose model.json is models/<name>.json in the package. */
+const humanModel = (name: string, spec: Pick<BuiltinModel, 'outputs' | 'manifest'>): BuiltinModel => ({
+  name,
+  package: HUMAN_PACKAGE,
+  format: 'tfjs-graph',
+  source: `models/${name}.json`,
+  ...spec,
+});
+
 export const BUILTIN_MODELS: readonly BuiltinModel[] = [
-  {
-    name: 'blazeface',
-    package: HUMAN_PACKAGE,
-    format: 'tfjs-graph',
-    source: 'models/blazeface.json',
+  humanModel('blazeface', {
     outputs: {
       Identity: { name: 'logits_16', meaning: 'face logit per stride-16 anchor (16×16 cells × 2 anchors = 512); sigmoid gives the score' },
       Identity_1: { name: 'logits_32', meaning: 'face logit per stride-32 anchor (8×8 cells × 6 anchors = 384)' },
@@ -58,12 +63,8 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
       licence: humanLicence('upstream: Google MediaPipe face detection models, Apache-2.0'),
       upstream: 'https://github.com/google/mediapipe',
     },
-  },
-  {
-    name: 'facemesh',
-    package: HUMAN_PACKAGE,
-    format: 'tfjs-graph',
-    source: 'models/facemesh.json',
+  }),
+  humanModel('facemesh', {
     outputs: {
       Identity_2: { name: 'mesh', meaning: '468 landmarks × (x, y, z) in crop pixels (x, y in 0..192)' },
       Identity_1: { name: 'faceflag', meaning: 'probability that the crop holds a face (sigmoid)' },
@@ -77,12 +78,8 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
       licence: humanLicence('upstream: Google MediaPipe Face Mesh, Apache-2.0'),
       upstream: 'https://github.com/google/mediapipe',
     },
-  },
-  {
-    name: 'emotion',
-    package: HUMAN_PACKAGE,
-    format: 'tfjs-graph',
-    source: 'models/emotion.json',
+  }),
+  humanModel('emotion', {
     outputs: {
       Identity: { name: 'probabilities', meaning: 'softmax over the 7 FER2013 classes, in `labels` order', labelled: true },
     },
@@ -110,12 +107,8 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
       ],
       upstream: 'https://github.com/oarriaga/face_classification',
     },
-  },
-  {
-    name: 'faceres',
-    package: HUMAN_PACKAGE,
-    format: 'tfjs-graph',
-    source: 'models/faceres.json',
+  }),
+  humanModel('faceres', {
     outputs: {
       'gender_pred/Sigmoid': { name: 'gender', meaning: 'P(male) (sigmoid; human reports male above 0.5)' },
       'age_pred/Softmax': { name: 'age', meaning: 'softmax over ages 0..99 years (bin i = i years)' },
@@ -129,7 +122,7 @@ export const BUILTIN_MODELS: readonly BuiltinModel[] = [
       licence: humanLicence('upstream: HSE-asavchenko/HSE_FaceRec_tf (A. Savchenko, PeerJ CS 5:e197, 2019); its own licence is not stated in the package'),
       upstream: 'https://github.com/HSE-asavchenko/HSE_FaceRec_tf',
     },
-  },
+  }),
   {
     name: 'agegender',
     package: FACEAPI_PACKAGE,

@@ -1,4 +1,5 @@
 import { MESH } from './landmarks.ts';
+import { round1 } from '../../core/numbers.ts';
 
 /**
  * Head pose in degrees, camera's point of view:
@@ -88,8 +89,4 @@ function normalize(v: [number, number, number]): [number, number, number] {
 
 function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v;
-}
-
-function round1(v: number): number {
-  return Math.round(v * 10) / 10;
 }

@@ -1,23 +1,11 @@
+import { iouOfCorners } from '../../core/box.ts';
+
 /**
  * Non-maximum suppression over candidate boxes in corner form [x1, y1, x2, y2] packed in a
  * Float32Array (4 per candidate). Greedy by score; a candidate overlapping a kept box by more than
- * `iou` is suppressed. Candidates are few (already thresholded), so O(n·k) is fine.
+ * `iou` is suppressed. Candidates are few (already thresholded), so O(n·k) is fine. Returns the
+ * indices of kept candidates, best first.
  */
-export function iouCorners(b: ArrayLike<number>, i: number, j: number): number {
-  const ix1 = Math.max(b[i * 4], b[j * 4]);
-  const iy1 = Math.max(b[i * 4 + 1], b[j * 4 + 1]);
-  const ix2 = Math.min(b[i * 4 + 2], b[j * 4 + 2]);
-  const iy2 = Math.min(b[i * 4 + 3], b[j * 4 + 3]);
-  const iw = ix2 - ix1;
-  const ih = iy2 - iy1;
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  const a = (b[i * 4 + 2] - b[i * 4]) * (b[i * 4 + 3] - b[i * 4 + 1]);
-  const c = (b[j * 4 + 2] - b[j * 4]) * (b[j * 4 + 3] - b[j * 4 + 1]);
-  return inter / (a + c - inter);
-}
-
-/** Returns the indices of kept candidates, best first. */
 export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, count: number, iou: number, maxKeep = Infinity): number[] {
   const order = new Array<number>(count);
   for (let i = 0; i < count; i++) order[i] = i;
@@ -26,8 +14,10 @@ export function nms(boxes: ArrayLike<number>, scores: ArrayLike<number>, count: 
   for (const i of order) {
     if (kept.length >= maxKeep) break;
     let keep = true;
+    const a = i * 4;
     for (const k of kept) {
-      if (iouCorners(boxes, i, k) > iou) {
+      const b = k * 4;
+      if (iouOfCorners(boxes[a], boxes[a + 1], boxes[a + 2], boxes[a + 3], boxes[b], boxes[b + 1], boxes[b + 2], boxes[b + 3]) > iou) {
         keep = false;
         break;
       }

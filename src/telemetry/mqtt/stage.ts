@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { DeviceConfig } from '../../config/device.ts';
 import type { EventBus } from '../../core/bus.ts';
 import type { HealthRegistry } from '../../core/health.ts';
 import { throwIfAborted, type Stage } from '../../core/stage.ts';
+import { glanceVersion } from '../../core/version.ts';
 import type { GlanceEvents, LiveView, MinuteClosed } from '../../core/types.ts';
 import type { MqttConfig } from '../../config/telemetry.ts';
 import { embeddedCredentials, embeddedTarget, externalTarget, type BrokerTarget } from './broker-target.ts';
@@ -297,16 +297,4 @@ export class MqttStage implements Stage {
       commands: this.counts.commands,
     };
   }
-}
-
-let version: string | undefined;
-function glanceVersion(): string {
-  if (version === undefined) {
-    try {
-      version = String(JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')).version);
-    } catch {
-      version = 'unknown';
-    }
-  }
-  return version;
 }

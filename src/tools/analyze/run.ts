@@ -13,8 +13,9 @@ import { ConfigError, ResourceError } from '../../core/errors.ts';
 export interface AnalyzeRunOptions extends ModelOptions {
   json?: boolean;
   annotate?: string;
-  maxFrames?: string;
-  every?: string;
+  /** Already checked to be positive integers by the command (src/cli/analyze.ts). */
+  maxFrames?: number;
+  every?: number;
 }
 
 /** Exit codes as documented: 0 all inputs analysed, 1 some input failed, 2 bad arguments, 3 model missing. */
@@ -22,12 +23,9 @@ export async function runAnalyze(input: string, opts: AnalyzeRunOptions, configP
   let files: string[];
   let isDir = false;
   let cfg;
-  let maxFrames: number | undefined;
-  let every = 1;
+  const { maxFrames, every = 1 } = opts;
   try {
     cfg = inferenceFromCli(opts, configPath);
-    if (opts.maxFrames !== undefined) maxFrames = positiveInt(opts.maxFrames, '--max-frames');
-    if (opts.every !== undefined) every = positiveInt(opts.every, '--every');
     let st;
     try {
       st = statSync(input);
@@ -64,7 +62,7 @@ export async function runAnalyze(input: string, opts: AnalyzeRunOptions, configP
       try {
         if (VIDEO_EXTENSIONS.test(file)) {
           let n = 0;
-          for await (const frame of readVideoFrames(file, { maxFrames, every })) {
+          for await (const frame of readVideoFrames(file, { maxFrames, every, ffmpegPath: cfg.ffmpegPath })) {
             const name = `${path.basename(file)}#${frame.index}`;
             const res = await analyzer.analyzeTimed(frame);
             report(out, opts.json === true, name, frame, res.faces, res.timingsMs, frame.index);
@@ -90,12 +88,6 @@ export async function runAnalyze(input: string, opts: AnalyzeRunOptions, configP
   }
   if (files.length > 1) err.write(`glance: ${files.length - failed} of ${files.length} files analysed${failed ? `, ${failed} failed` : ''}\n`);
   return failed > 0 ? 1 : 0;
-}
-
-function positiveInt(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive integer, got "${v}"`);
-  return n;
 }
 
 function report(out: NodeJS.WritableStream, json: boolean, name: string, image: RgbImage, faces: Face[], timingsMs: Record<string, number>, frame?: number): void {

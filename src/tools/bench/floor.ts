@@ -3,7 +3,7 @@ import path from 'node:path';
 import { emotionModels, type InferenceConfig } from '../../config/inference.ts';
 import { measureGemmRate, type GemmRate } from './gemm-rate.ts';
 import { countModelMacs } from './macs.ts';
-import { round } from './sample-stats.ts';
+import { round } from '../../core/numbers.ts';
 
 /**
  * The physical floor: multiply-adds per frame of the configured model set (detector once, the

@@ -1,6 +1,7 @@
 import type { GlanceConfig } from '../../config/schema.ts';
 import type { FrameFaces } from '../../core/types.ts';
-import { mean, percentile, round } from './sample-stats.ts';
+import { round } from '../../core/numbers.ts';
+import { mean, percentile } from './sample-stats.ts';
 
 export interface StageTimes {
   decode: number;

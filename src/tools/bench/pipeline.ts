@@ -15,7 +15,8 @@ import type { Frame, FrameFaces, GlanceEvents } from '../../core/types.ts';
 import { InferenceStage } from '../../inference/stage.ts';
 import { StoreStage } from '../../telemetry/store/stage.ts';
 import { FrameTimings, modelTasks, type StageTimes } from './frame-timings.ts';
-import { RssSampler, round } from './sample-stats.ts';
+import { round } from '../../core/numbers.ts';
+import { RssSampler } from './sample-stats.ts';
 
 /** The file paces a benchmark can use (realtime would measure the clip's rate, not the pipeline). */
 export type BenchPace = Exclude<GlanceConfig['capture']['pace'], 'realtime'>;

@@ -12,11 +12,6 @@ export function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((s, v) => s + v, 0) / values.length;
 }
 
-export function round(v: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
 /**
  * Samples this process's resident set size on a timer, so the peak between samples of a
  * long run is seen (process.memoryUsage.rss() is only the current value).

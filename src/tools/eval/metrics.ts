@@ -1,3 +1,5 @@
+import { iou } from '../../core/box.ts';
+
 /**
  * Metrics the way the field reports them: accuracy, per-class recall and a confusion matrix for
  * classification; MAE, within-±5-years share and age-band accuracy for age; precision, recall and
@@ -109,14 +111,6 @@ export interface DetBox {
   width: number;
   height: number;
   score: number;
-}
-
-export function iou(a: { x: number; y: number; width: number; height: number }, b: { x: number; y: number; width: number; height: number }): number {
-  const iw = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
-  const ih = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
-  if (iw <= 0 || ih <= 0) return 0;
-  const inter = iw * ih;
-  return inter / (a.width * a.height + b.width * b.height - inter);
 }
 
 /** Per-detection outcome for one image: 'tp', 'fp', or 'ignored' (matched an ignored box). */

@@ -7,13 +7,14 @@ import { evalDetect } from './detect.ts';
 import { evalEmotion } from './emotion.ts';
 import { ConfigError, EXIT, exitCodeOf } from '../../core/errors.ts';
 
-type Kind = 'emotion' | 'age-gender' | 'detect';
+export type EvalKind = 'emotion' | 'age-gender' | 'detect';
 
-interface EvalCliOptions extends ModelOptions {
+export interface EvalCliOptions extends ModelOptions {
   data: string;
   out: string;
   cropped?: boolean;
-  limit?: string;
+  /** Already checked to be a positive integer by the command (src/cli/eval.ts). */
+  limit?: number;
   labels?: string;
   boxes?: string;
   negatives?: string[];
@@ -22,13 +23,13 @@ interface EvalCliOptions extends ModelOptions {
 }
 
 /** Exit codes: 0 done, 1 failed mid-way, 2 bad arguments or data layout, 3 a model is missing. */
-export async function runEval(kind: Kind, opts: EvalCliOptions, configPath: string | undefined, print: (s: string) => void = (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n')): Promise<number> {
+export async function runEval(kind: EvalKind, opts: EvalCliOptions, configPath: string | undefined, print: (s: string) => void = (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n')): Promise<number> {
   let analyzer: Analyzer | undefined;
   try {
     const { inference, privacy } = inferenceFromCli(opts, configPath);
     // Measuring the models, not the deployment: no ignore regions, every face gets attributes.
     const evalPrivacy = { ...privacy, emotion: kind === 'emotion' ? true : privacy.emotion, ignoreRegions: [], minFaceSize: 0 };
-    const limit = opts.limit !== undefined ? positive(opts.limit, '--limit') : undefined;
+    const { limit } = opts;
     const models = describeModels(kind, inference, opts.cropped === true);
     // Gender is scored on the model's top label (as the field reports it); the share the daemon would
     // call 'uncertain' at the configured threshold is reported next to it.
@@ -56,13 +57,7 @@ export async function runEval(kind: Kind, opts: EvalCliOptions, configPath: stri
   }
 }
 
-function positive(v: string, name: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`${name} must be a positive integer, got "${v}"`);
-  return n;
-}
-
-function describeModels(kind: Kind, c: { detector: string; landmarks: string; emotion: string | string[]; ageGender: string; emotionTta: string }, cropped: boolean): string {
+function describeModels(kind: EvalKind, c: { detector: string; landmarks: string; emotion: string | string[]; ageGender: string; emotionTta: string }, cropped: boolean): string {
   const emotion = `${emotionModels(c).join(' + ')}${c.emotionTta !== 'none' ? ` (${c.emotionTta} TTA)` : ''}`;
   if (kind === 'emotion' && cropped) return emotion;
   const base = `${c.detector} + ${c.landmarks}`;

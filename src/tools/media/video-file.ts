@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import { resolveFfmpegPath } from '../../capture/executables.ts';
 import type { RgbImage } from '../../inference/image/warp.ts';
 
 /**
- * Reads a video file frame by frame for `glance analyze`: ffmpeg (system binary, else the npm one)
- * decodes to rgb24 on stdout; the frame size is read from ffmpeg's own description of its output
- * stream on stderr, so no ffprobe is needed. Frames are yielded one at a time (back-pressure: the
- * pipe is paused while the caller analyses).
+ * Reads a video file frame by frame for `glance analyze`: ffmpeg, found as capture finds it
+ * (capture.ffmpegPath, else on PATH, else the npm binary), decodes to rgb24 on stdout; the frame
+ * size is read from ffmpeg's own description of its output stream on stderr, so no ffprobe is
+ * needed. Frames are yielded one at a time (back-pressure: the pipe is paused while the caller
+ * analyses).
  */
 export const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|mkv|webm|avi|mpe?g|ts|flv|wmv)$/i;
 
@@ -16,31 +15,21 @@ export interface VideoFrame extends RgbImage {
   index: number;
 }
 
-export function findFfmpeg(): string {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
-    const candidate = path.join(dir, 'ffmpeg');
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // keep looking
-    }
-  }
-  try {
-    return (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
-  } catch {
-    throw new Error('ffmpeg not found: install it or the @ffmpeg-installer/ffmpeg package');
-  }
+export interface ReadVideoOptions {
+  maxFrames?: number;
+  every?: number;
+  maxWidth?: number;
+  /** capture.ffmpegPath from the config in use; unset: ffmpeg on PATH, else the npm binary. */
+  ffmpegPath?: string;
 }
 
-export async function* readVideoFrames(file: string, opts: { maxFrames?: number; every?: number; maxWidth?: number } = {}): AsyncGenerator<VideoFrame> {
+export async function* readVideoFrames(file: string, opts: ReadVideoOptions = {}): AsyncGenerator<VideoFrame> {
   const every = Math.max(1, opts.every ?? 1);
   const maxWidth = opts.maxWidth ?? 1920;
   // select keeps every Nth frame inside ffmpeg, so skipped frames are never converted or piped.
   const filters = [`select='not(mod(n\\,${every}))'`, `scale='min(${maxWidth},iw)':-2`];
   const args = ['-hide_banner', '-nostdin', '-loglevel', 'info', '-i', file, '-vf', filters.join(','), '-vsync', '0', '-an', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
-  const child = spawn(findFfmpeg(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(resolveFfmpegPath(opts.ffmpegPath).path, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let dims: { w: number; h: number } | undefined;
   const dimsReady = new Promise<{ w: number; h: number }>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DataType, encodeModel, int64Tensor } from '../../../src/build/convert/onnx-proto.ts';
 import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
 import { openModel } from '../../../src/inference/runtime/open-model.ts';
-import { scratchModel, writeManifest } from './support.ts';
+import { scratchModelFor, writeManifest } from './support.ts';
 import { ResourceError } from '../../../src/core/errors.ts';
 
 /**
@@ -16,23 +16,20 @@ import { ResourceError } from '../../../src/core/errors.ts';
 const open = async (dir: string, ref = 'emotion') => openModel(resolveDescriptor(ref, dir), { providers: ['cpu'] });
 
 test('a missing .onnx file', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, file: 'nowhere.onnx' });
   const err = await t.throwsAsync(open(s.dir), { instanceOf: ResourceError });
   t.is(err!.message, `model file ${join(s.dir, 'nowhere.onnx')} is missing (built-in models are made by \`glance models build\`)`);
 });
 
 test('a zero-byte .onnx file', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeFile(s.onnx, '');
   await t.throwsAsync(open(s.dir), { instanceOf: ResourceError, message: `model file ${s.onnx} is empty (0 bytes)` });
 });
 
 test('a truncated .onnx file', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const bytes = await readFile(s.onnx);
   await writeFile(s.onnx, bytes.subarray(0, Math.floor(bytes.length / 2)));
   const err = await t.throwsAsync(open(s.dir), { instanceOf: ResourceError });
@@ -41,8 +38,7 @@ test('a truncated .onnx file', async (t) => {
 });
 
 test('a garbage file and a non-ONNX file', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const garbage = Buffer.alloc(4096);
   for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) % 251;
   await writeFile(s.onnx, garbage);
@@ -52,8 +48,7 @@ test('a garbage file and a non-ONNX file', async (t) => {
 });
 
 test('a corrupted weight byte is caught by the manifest hash', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const bytes = await readFile(s.onnx);
   bytes[bytes.length - 100] ^= 0xff;
   await writeFile(s.onnx, bytes);
@@ -61,8 +56,7 @@ test('a corrupted weight byte is caught by the manifest hash', async (t) => {
 });
 
 test('a structurally valid model onnxruntime rejects (unknown op) names the file and the reason', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const bytes = await readFile(s.onnx);
   // Rename every "Softmax" op type to "Softmix": same length, so the protobuf stays well formed.
   const text = Buffer.from(bytes).toString('latin1').replaceAll('Softmax', 'Softmix');
@@ -75,8 +69,7 @@ test('a structurally valid model onnxruntime rejects (unknown op) names the file
 });
 
 test('a manifest whose input name is not the model input', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, input: { ...s.json.input, name: 'image' } });
   await t.throwsAsync(open(s.dir), {
     instanceOf: ResourceError,
@@ -85,8 +78,7 @@ test('a manifest whose input name is not the model input', async (t) => {
 });
 
 test('a manifest whose input size is not the model input size', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, input: { ...s.json.input, width: 48, height: 48, shape: ['batch', 48, 48, 1] } });
   const err = await t.throwsAsync(open(s.dir), { instanceOf: ResourceError });
   t.is(
@@ -99,8 +91,7 @@ test('a manifest whose input size is not the model input size', async (t) => {
 });
 
 test('a manifest declaring 6 labels for a 7-class output', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, labels: s.json.labels!.slice(0, 6) });
   await t.throwsAsync(open(s.dir), {
     instanceOf: ResourceError,
@@ -109,8 +100,7 @@ test('a manifest declaring 6 labels for a 7-class output', async (t) => {
 });
 
 test('labels no output fits, when no output is marked labelled', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   // Unmarked labels: some output must have 8 values per item; none does.
   await writeManifest(s.manifest, {
     ...s.json,
@@ -121,8 +111,7 @@ test('labels no output fits, when no output is marked labelled', async (t) => {
 });
 
 test('labels are checked on the warm-up run when the model leaves the class dimension open', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   // y = Reshape(x, [0, -1]): the class dimension is only known once the model runs (16 for a 4×4 input).
   const bytes = encodeModel({
     irVersion: 8,
@@ -152,15 +141,13 @@ test('labels are checked on the warm-up run when the model leaves the class dime
 });
 
 test('a manifest naming an output the model lacks', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, outputs: [{ ...s.json.outputs[0], name: 'scores' }] });
   await t.throwsAsync(open(s.dir), { instanceOf: ResourceError, message: /output "scores" is not an output of the model \(its outputs: "probabilities"\)/ });
 });
 
 test('an invalid manifest lists every problem with its path', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, task: 'mood', input: { ...s.json.input, colour: 'rgb' } });
   const err = await t.throwsAsync(open(s.dir), { instanceOf: ResourceError });
   t.true(err!.message.startsWith(`model manifest ${s.manifest} is invalid:`), err!.message);
@@ -172,7 +159,6 @@ test('an invalid manifest lists every problem with its path', async (t) => {
 });
 
 test('an unknown model name says which manifest is missing', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await t.throwsAsync(open(s.dir, 'nosuch'), { instanceOf: ResourceError, message: `model nosuch: no manifest ${join(s.dir, 'nosuch.json')} (built-in models come from \`glance models build\`)` });
 });

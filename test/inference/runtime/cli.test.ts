@@ -2,7 +2,7 @@ import test from 'ava';
 import { Command } from 'commander';
 import { readFile, writeFile } from 'node:fs/promises';
 import { registerModelsCommands } from '../../../src/cli/models.ts';
-import { ensureBuiltModels, MODELS_DIR, scratchModel } from './support.ts';
+import { ensureBuiltModels, MODELS_DIR, scratchModelFor } from './support.ts';
 
 /** `glance models …` in-process, through commander, with output captured. */
 
@@ -49,8 +49,7 @@ test('models verify passes on the built models', async (t) => {
 });
 
 test('models verify fails (exit 3) on a damaged model and says why', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const bytes = await readFile(s.onnx);
   bytes[bytes.length - 10] ^= 1;
   await writeFile(s.onnx, bytes);
@@ -69,16 +68,14 @@ test('models verify fails (exit 3) on a damaged model and says why', async (t) =
 });
 
 test('models verify on an empty folder is a failure, not a silent pass', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const r = await glance('models', 'verify', '--models-dir', `${s.dir}/nothing-here`);
   t.is(r.code, 3);
   t.regex(r.out, /no model manifests/);
 });
 
 test('models bench reports a median per batch size', async (t) => {
-  const s = await scratchModel('emotion');
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const r = await glance('models', 'bench', '--models-dir', s.dir, '--runs', '3', '--batch', '1,2', '--json');
   t.is(r.code, 0, r.err);
   const rows = JSON.parse(r.out) as Array<{ model: string; provider: string; batch: number; medianMs: number; runs: number }>;

@@ -2,7 +2,7 @@ import test from 'ava';
 import { writeFile } from 'node:fs/promises';
 import { resolveDescriptor } from '../../../src/inference/runtime/descriptor.ts';
 import { loadManifest } from '../../../src/inference/runtime/manifest.ts';
-import { scratchModel, writeManifest } from './support.ts';
+import { scratchModelFor, writeManifest } from './support.ts';
 import { ResourceError } from '../../../src/core/errors.ts';
 
 /**
@@ -12,8 +12,7 @@ import { ResourceError } from '../../../src/core/errors.ts';
  */
 
 test('a misspelled input key ("color" for "colour") names the key and the one it should be', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const { colour, ...input } = s.json.input;
   await writeManifest(s.manifest, { ...s.json, input: { ...input, color: colour } });
   for (const read of [() => loadManifest(s.manifest), () => resolveDescriptor('emotion', s.dir)]) {
@@ -25,8 +24,7 @@ test('a misspelled input key ("color" for "colour") names the key and the one it
 });
 
 test('unknown top-level keys are named, including the aliases the descriptor used to accept', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   const { decoder, file, ...rest } = s.json;
   await writeManifest(s.manifest, { ...rest, family: decoder, onnx: file });
   const err = t.throws(() => resolveDescriptor('emotion', s.dir), { instanceOf: ResourceError });
@@ -36,8 +34,7 @@ test('unknown top-level keys are named, including the aliases the descriptor use
 });
 
 test('the descriptor takes the validated manifest as it is, with family defaults only for crop and labels', async (t) => {
-  const s = await scratchModel();
-  t.teardown(s.cleanup);
+  const s = await scratchModelFor(t);
   await writeManifest(s.manifest, { ...s.json, input: { ...s.json.input, mean: [100], std: [50] } });
   const d = resolveDescriptor('emotion', s.dir, 'emotion');
   t.is(d.manifestFile, s.manifest);

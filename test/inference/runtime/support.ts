@@ -2,6 +2,7 @@ import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureBuiltModels, MODELS_DIR } from '../../build/convert/support/models.ts';
+import type { ExecutionContext } from 'ava';
 import type { Manifest } from '../../../src/inference/runtime/manifest.ts';
 
 export { ensureBuiltModels, MODELS_DIR };
@@ -23,6 +24,13 @@ export async function scratchModel(name = 'emotion'): Promise<{ dir: string; onn
   await copyFile(join(MODELS_DIR, `${name}.json`), manifest);
   const json = JSON.parse(await readFile(manifest, 'utf8')) as Manifest;
   return { dir, onnx, manifest, json, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** scratchModel for one test: the folder is removed when the test ends. */
+export async function scratchModelFor(t: ExecutionContext, name = 'emotion'): ReturnType<typeof scratchModel> {
+  const s = await scratchModel(name);
+  t.teardown(s.cleanup);
+  return s;
 }
 
 export async function writeManifest(file: string, m: unknown): Promise<void> {

@@ -1,8 +1,10 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import sharp from 'sharp';
 import { runGlance } from '../../helpers/process.ts';
+import { ffmpegBin } from '../../capture/helpers.ts';
 import { demo, writeBadImages } from '../../inference/helpers/bad-images.ts';
 
 // `glance analyze` as a person runs it: a real process, real models, a folder with good and bad files.
@@ -46,11 +48,10 @@ test('one image as a table; bad arguments exit 2; a missing model exits 3', asyn
 
 test('a video is read frame by frame through ffmpeg', async (t) => {
   const { spawnSync } = await import('node:child_process');
-  const { findFfmpeg } = await import('../../../src/tools/media/video-file.ts');
   const { dir } = writeBadImages();
   const video = path.join(dir, 'clip.mp4');
   // 4 frames of a real photo, scaled to 960 px wide.
-  const made = spawnSync(findFfmpeg(), ['-y', '-loglevel', 'error', '-loop', '1', '-i', demo(3), '-frames:v', '4', '-r', '4', '-vf', 'scale=960:-2', '-pix_fmt', 'yuv420p', video]);
+  const made = spawnSync(ffmpegBin(), ['-y', '-loglevel', 'error', '-loop', '1', '-i', demo(3), '-frames:v', '4', '-r', '4', '-vf', 'scale=960:-2', '-pix_fmt', 'yuv420p', video]);
   t.is(made.status, 0, String(made.stderr));
   const r = await runGlance([...CONFIG, 'analyze', video, '--json', '--every', '2'], {}, 60_000);
   t.is(r.code, 0, r.stderr);
@@ -60,4 +61,20 @@ test('a video is read frame by frame through ffmpeg', async (t) => {
     t.is(f.width, 960);
     t.is(f.faces.length, 3);
   }
+});
+
+test('videos decode through capture.ffmpegPath from the config; --every and --max-frames take positive integers', async (t) => {
+  const video = path.join(mkdtempSync(path.join(tmpdir(), 'glance-analyze-')), 'clip.mp4');
+  t.teardown(() => rmSync(path.dirname(video), { recursive: true, force: true }));
+  writeFileSync(video, 'not decoded: the configured ffmpeg is looked up first');
+  const r = await runGlance([...CONFIG, 'analyze', video], { GLANCE_CAPTURE__FFMPEG_PATH: '/nonexistent/ffmpeg' }, 60_000);
+  t.is(r.code, 1, r.stderr);
+  t.regex(r.stderr, /clip\.mp4: capture\.ffmpegPath \/nonexistent\/ffmpeg is not an executable file/);
+
+  const every = await runGlance([...CONFIG, 'analyze', video, '--every', '0']);
+  t.is(every.code, 2);
+  t.regex(every.stderr, /^glance: --every must be a positive integer, got "0"$/m);
+  const most = await runGlance([...CONFIG, 'analyze', video, '--max-frames', '1.5']);
+  t.is(most.code, 2);
+  t.regex(most.stderr, /^glance: --max-frames must be a positive integer, got "1\.5"$/m);
 });

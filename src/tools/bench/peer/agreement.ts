@@ -16,8 +16,6 @@ export interface Agreement {
   emotionAgree: number;
 }
 
-export { iou };
-
 /** Glance's top emotion even when it reports 'uncertain' (Human always names its top class). */
 function topEmotion(f: Face): string | undefined {
   if (!f.emotion) return undefined;

@@ -5,7 +5,7 @@ import { loadConfig } from '../../../config/load.ts';
 import type { Face } from '../../../core/types.ts';
 import { createAnalyzer, type Analyzer } from '../../../inference/analyzer.ts';
 import { readVideoFrames, type VideoFrame } from '../../media/video-file.ts';
-import { round } from '../sample-stats.ts';
+import { round } from '../../../core/numbers.ts';
 import { compareFaces } from './agreement.ts';
 import { openHuman, type HumanPeer, type PeerFace } from './human.ts';
 
@@ -30,10 +30,10 @@ if (!Number.isInteger(frameCount) || frameCount <= 0 || !Number.isInteger(pairs)
   process.exit(2);
 }
 
-const frames: VideoFrame[] = [];
-for await (const f of readVideoFrames(source.slice(5), { maxFrames: frameCount })) frames.push(f);
-if (frames.length === 0) throw new Error(`${source}: no frames decoded`);
 const config = loadConfig(values.config).config;
+const frames: VideoFrame[] = [];
+for await (const f of readVideoFrames(source.slice(5), { maxFrames: frameCount, ffmpegPath: config.capture.ffmpegPath })) frames.push(f);
+if (frames.length === 0) throw new Error(`${source}: no frames decoded`);
 const log = pino({ level: 'error' }, pino.destination(2));
 const glance: Analyzer = await createAnalyzer(config.inference, config.privacy, log);
 await glance.warmUp();
