@@ -30,6 +30,7 @@ test('broker down for 35 s: the daemon keeps its messages in the outbox and deli
   await broker.kill();
   const outageStart = Date.now();
   let maxDepth = 0;
+  // The outage's length is the point: sampled once a second while it lasts.
   while (Date.now() - outageStart < OUTAGE_MS) {
     await sleep(1000);
     maxDepth = Math.max(maxDepth, (await d.health()).mqtt.outbox_depth);

@@ -47,9 +47,11 @@ test(`camera source vanishing and returning, ${CYCLES} times: daemon keeps runni
     t.true(kids.length >= 1, 'an ffmpeg child is reading the camera');
     renameSync(clip, clip + '.away');
     for (const k of kids) process.kill(k, 'SIGKILL');
-    await sleep(1500);
-    const gone = await d.health();
-    await sleep(GONE_MS - 1500);
+    const awayAt = Date.now();
+    const gone = await until('capture to notice the camera is gone', d.health, (h) => h.probes.capture.state !== 'streaming', 15_000, 200);
+    // A quiet window is the point: no frame may arrive while the camera is away (GONE_MS in all,
+    // and at least 3.5 s after the capture noticed).
+    await sleep(Math.max(GONE_MS - 1500, GONE_MS - (Date.now() - awayAt)));
     const stillGone = await d.health();
     t.is(stillGone.probes.capture.captured, gone.probes.capture.captured, 'no frames while the camera is gone');
     t.not(stillGone.probes.capture.state, 'streaming', `capture state while gone: ${stillGone.probes.capture.state}`);

@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { glanceBin, spawnTs, type Spawned } from '../test/helpers/process.ts';
 
+// The fault tests import their waits from here, with the daemon they wait on.
+export { sleep, until } from '../test/helpers/wait.ts';
+
 export interface Daemon {
   proc: Spawned;
   url: string;
@@ -28,8 +31,6 @@ export interface Health {
     [k: string]: unknown;
   };
 }
-
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type T = { teardown: (fn: () => void | Promise<void>) => void };
 
@@ -66,21 +67,4 @@ export async function startDaemon(t: T, yaml: string, opts: { dir?: string; data
     return exit;
   };
   return { proc, url, dir, health, stop };
-}
-
-/** Polls until `cond` holds or throws after timeoutMs. */
-export async function until<V>(what: string, fn: () => Promise<V> | V, cond: (v: V) => boolean, timeoutMs: number, everyMs = 500): Promise<V> {
-  const deadline = Date.now() + timeoutMs;
-  let last: V | undefined;
-  let lastErr: unknown;
-  while (Date.now() < deadline) {
-    try {
-      last = await fn();
-      if (cond(last)) return last;
-    } catch (err) {
-      lastErr = err;
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}; last: ${JSON.stringify(last)} ${lastErr ?? ''}`);
 }

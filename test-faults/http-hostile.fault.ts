@@ -108,6 +108,7 @@ test(`${TOTAL} hostile HTTP requests + ${SLOW_CONNECTIONS} slow connections: no 
   }, 2000);
   // While the flood and the slow connections are on, the health endpoint keeps answering.
   const midway = (async () => {
+    // Three seconds into the flood, so the request meets it (the timing is the point).
     await sleep(3000);
     return (await fetch(`${d.url}/api/health`, { signal: AbortSignal.timeout(15_000) })).status;
   })();
@@ -122,6 +123,7 @@ test(`${TOTAL} hostile HTTP requests + ${SLOW_CONNECTIONS} slow connections: no 
 
   clearInterval(drip);
   slow.forEach((s) => s.destroy());
+  // A window for a crash to show (the point): the daemon must still be running after it.
   await sleep(1000);
   t.is(d.proc.child.exitCode, null, 'daemon still running');
   const after = await d.health();

@@ -68,6 +68,7 @@ test('random and oversized MQTT input payloads to content/set and command: rejec
   // Inputs still work: one valid content/set after the storm.
   await client.publishAsync('glance/glance-1/content/set', 'promo-ok', { qos: 1 });
   await until('valid content id applied', d.health, (x) => x.content_id === 'promo-ok', 20_000);
+  // Not a wait for anything checked below: a frame or two under the valid content id before the stop.
   await sleep(500);
   const exit = await d.stop();
   t.is(exit.code, 0, 'clean stop after the storm');

@@ -2,7 +2,8 @@ import test from 'ava';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { detectSource, findV4l2Camera } from '../../src/capture/auto-detect.ts';
-import { collect, ffmpegBin, memoryLogger, startCapture, tempDir, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { collect, ffmpegBin, memoryLogger, startCapture, tempDir } from './helpers.ts';
 import { ResourceError } from '../../src/core/errors.ts';
 
 /**
@@ -50,9 +51,9 @@ test.serial('libcamera:N reads raw YUV from rpicam-vid through ffmpeg, and the p
   const [camera, ffmpeg] = h.stage.sourcePids;
   t.truthy(ffmpeg, 'two processes: camera and ffmpeg');
   process.kill(camera, 'SIGKILL');
-  await waitFor(() => h.capture().restarts >= 1, 5000, 'restart');
+  await waitFor('restart', () => h.capture().restarts >= 1, 5000);
   const before = h.capture().captured;
-  await waitFor(() => h.capture().state === 'streaming' && h.capture().captured > before + 3, 10000, 'frames again');
+  await waitFor('frames again', () => h.capture().state === 'streaming' && h.capture().captured > before + 3, 10000);
   t.notDeepEqual(h.stage.sourcePids, [camera, ffmpeg]);
 });
 

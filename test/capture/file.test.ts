@@ -1,6 +1,7 @@
 import test from 'ava';
 import path from 'node:path';
-import { collect, frameIndex, takeUntilEnded, makeCountingClip, startCapture, tempDir, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { collect, frameIndex, takeUntilEnded, makeCountingClip, startCapture, tempDir } from './helpers.ts';
 
 test('file: realtime delivers every frame once, in order, at the configured size, at the clip’s pace (±10%), then ends', async (t) => {
   const dir = tempDir(t);
@@ -59,7 +60,7 @@ test('file: asfast with loop keeps going past the end of the file', async (t) =>
   const clip = path.join(dir, 'short.mkv');
   await makeCountingClip(clip, { frames: 10, fps: 25, width: 64, height: 48 });
   const h = await startCapture(t, { source: `file:${clip}`, width: 64, height: 48, loop: true, pace: 'asfast' });
-  await waitFor(() => h.capture().captured >= 35, 15000, '35 frames from a 10-frame clip');
+  await waitFor('35 frames from a 10-frame clip', () => h.capture().captured >= 35, 15000);
   t.is(h.capture().state, 'streaming');
   t.is(h.capture().restarts, 0, 'looping is ffmpeg’s, not a restart');
 });

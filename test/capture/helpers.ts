@@ -123,15 +123,6 @@ export async function collect(frames: Mailbox<Frame>, opts: { timeoutMs: number;
   return taken;
 }
 
-/** Polls a condition every 20 ms up to timeoutMs. */
-export async function waitFor(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Takes every frame until the source has ended (a file without loop) and the slot is empty. */
 export async function takeUntilEnded(h: Harness, timeoutMs: number): Promise<Frame[]> {
   const taken: Frame[] = [];

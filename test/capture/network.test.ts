@@ -3,7 +3,8 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
-import { collect, ffmpegBin, startCapture, waitFor } from './helpers.ts';
+import { waitFor } from '../helpers/wait.ts';
+import { collect, ffmpegBin, startCapture } from './helpers.ts';
 import { RtspRelay } from './rtsp-relay.ts';
 
 test('rtsp: a stream published on loopback is received over TCP, after retrying while it was not there yet; the password never shows', async (t) => {
@@ -13,7 +14,7 @@ test('rtsp: a stream published on loopback is received over TCP, after retrying 
 
   // The capture starts first, as a box booting before its camera would: DESCRIBE gets 404, it retries.
   const h = await startCapture(t, { source: `rtsp://viewer:s3cret-pw@127.0.0.1:${port}/live`, width: 64, height: 48, backoffInitialMs: 200, backoffMaxMs: 400 });
-  await waitFor(() => h.capture().restarts >= 1, 10000, 'a failed first attempt');
+  await waitFor('a failed first attempt', () => h.capture().restarts >= 1, 10000);
 
   const publisher = spawn(
     ffmpegBin(),
@@ -21,7 +22,7 @@ test('rtsp: a stream published on loopback is received over TCP, after retrying 
     { stdio: 'ignore' },
   );
   t.teardown(() => void publisher.kill('SIGKILL'));
-  await waitFor(() => relay.publishing, 10000, 'the publisher');
+  await waitFor('the publisher', () => relay.publishing, 10000);
 
   const frames = await collect(h.frames, { timeoutMs: 20000, until: (f) => f.length >= 10 });
   t.is(frames.length, 10);

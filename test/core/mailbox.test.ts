@@ -42,6 +42,7 @@ test('a slow consumer costs drops, never memory: the slot holds at most one item
       const item = await box.take(ac.signal);
       if (!item) break;
       consumed++;
+      // The point of the test: a consumer slower than the producer.
       await new Promise((r) => setTimeout(r, 5));
     }
   })();
@@ -49,6 +50,7 @@ test('a slow consumer costs drops, never memory: the slot holds at most one item
     box.offer(new Uint8Array(16));
     if (i % 100 === 0) await new Promise((r) => setImmediate(r));
   }
+  // Lets the consumer take what it takes; no check below depends on how much that is.
   await new Promise((r) => setTimeout(r, 20));
   ac.abort();
   await consumer;

@@ -2,6 +2,7 @@ import test from 'ava';
 import { pino } from 'pino';
 import { StageRunner } from '../../src/core/stage-runner.ts';
 import type { Stage } from '../../src/core/stage.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -50,7 +51,7 @@ test('aborting during start-up cancels: later stages never start', async (t) => 
   const ac = new AbortController();
   const runner = new StageRunner([stage('a'), stage('b', { waitForAbort: true }), stage('c')], log);
   const started = runner.start(ac.signal);
-  await new Promise((r) => setTimeout(r, 20));
+  await waitFor('stage b to start', () => calls.includes('start:b'), 5000);
   ac.abort();
   await t.throwsAsync(started);
   t.deepEqual(calls, ['start:a', 'start:b', 'stop:b', 'stop:a']);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { dashboardOrigin, runDaemon } from '../helpers/daemon.ts';
 import { repoRoot } from '../helpers/process.ts';
+import { until } from '../helpers/wait.ts';
 import { privacyProblems } from '../telemetry/store/helpers.ts';
 import { harness, seedToday } from './helpers.ts';
 
@@ -93,19 +94,30 @@ browserTest('against the real daemon on the demo source: no console errors, live
   const tookMs = Date.now() - opened;
   t.true(tookMs <= PAGE_BUDGET_MS, `live count and chart showed data ${tookMs} ms after the page opened`);
   t.is(await page.locator('#traffic-chart canvas').count(), 1, 'uPlot drew the traffic chart');
+  // Under load a live message can be more than 5 s apart (the page then says "stale"): wait for the next.
+  await page.waitForSelector('#conn-state[data-state=live]', { timeout: 15_000 });
   t.is(await page.getAttribute('#conn-state', 'data-state'), 'live');
-  const shown = summaries.filter((s) => s.passersBy > 0);
+  // The page shows a summary before this side has read the same response's body.
+  const shown = await until('a summary with passers-by', () => summaries.filter((s) => s.passersBy > 0), (s) => s.length > 0, 10_000, 100);
   t.true(shown.length > 0 && shown.every((s) => s.partial === true), 'the figures came with the minute in progress, flagged partial');
   t.regex((await page.textContent('#today-updated')) ?? '', /current minute still counting/);
 
   // The presence canvas has boxes on it (not just a background); a box is coordinates, never pixels.
-  const painted = await page.evaluate(() => {
-    const c = document.getElementById('live-canvas') as HTMLCanvasElement;
-    const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const colours = new Set<number>();
-    for (let i = 0; i < data.length; i += 16) colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
-    return colours.size;
-  });
+  // It is repainted with every live message, and just after the slideshow moves on the faces of the
+  // new photo are not confirmed people yet (an empty message): wait for a paint with people on it
+  // rather than sample whichever message came last. Each look reads a copy: reading the page's own
+  // canvas again and again makes Chromium warn on the console (willReadFrequently), a page problem.
+  const colours = () =>
+    page.evaluate(() => {
+      const c = document.getElementById('live-canvas') as HTMLCanvasElement;
+      const copy = new OffscreenCanvas(c.width, c.height).getContext('2d', { willReadFrequently: true })!;
+      copy.drawImage(c, 0, 0);
+      const data = copy.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < data.length; i += 16) seen.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      return seen.size;
+    });
+  const painted = await until('boxes on the live canvas (more than 10 colours)', colours, (n) => n > 10, 30_000, 100);
   t.true(painted > 10, `the live canvas shows more than a background (${painted} colours)`);
   // Device health from the daemon's own probes.
   await page.waitForFunction(() => /streaming/.test(document.getElementById('health-list')?.textContent ?? ''), undefined, { timeout: 10_000 });

@@ -115,6 +115,7 @@ test('a late client gets the latest view at once; updates are throttled per clie
   for (let i = 2; i <= 21; i++) h.bus.emit('live', view(i % 5 === 0 ? 4 : 2));
   h.bus.emit('live', view(5));
   await client.waitFor(2, 3000);
+  // A quiet window is the point: no third message may follow (the next one would be due 500 ms on).
   await new Promise((r) => setTimeout(r, 300));
   t.is(client.events().length, 2, 'the burst collapsed into one trailing update');
   t.is(client.events()[1].data.count, 5, 'the trailing update is the newest');

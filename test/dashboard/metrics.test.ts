@@ -45,6 +45,7 @@ test('/metrics: outbox depth and every numeric health field come from the health
   t.is(value(text, 'glance_health_value{probe="capture",field="dropped"}'), 4);
   t.is(value(text, 'glance_health_value{probe="mqtt",field="connected"}'), 0);
   depth = 9;
+  // Outlasts the 250 ms snapshot cache: the point is that a later scrape sees the change (load only lengthens it).
   await new Promise((r) => setTimeout(r, 300));
   text = (await h.app.inject('/metrics')).body;
   t.is(value(text, 'glance_outbox_depth'), 9);

@@ -29,7 +29,8 @@ test('pulls frames from the mailbox, emits faces with per-model timings, reports
     const got: FrameFaces[] = [];
     const two = new Promise<void>((resolve) => d.bus.on('faces', (f) => (got.push(f), got.length === 2 && resolve())));
     d.frames.offer({ seq: 7, monoMs: 1, wallMs: 1000, ...img });
-    await new Promise((r) => setTimeout(r, 50));
+    // One slot: offering the next frame before the stage took this one would replace it.
+    await d.frames.whenEmpty();
     d.frames.offer({ seq: 8, monoMs: 2, wallMs: 2000, width: 64, height: 48, data: new Uint8Array(64 * 48 * 3) });
     await two;
     t.is(got[0].seq, 7);
@@ -53,7 +54,7 @@ test('a bad frame is logged and skipped; the loop keeps serving', async (t) => {
   try {
     const next = new Promise<FrameFaces>((resolve) => d.bus.on('faces', resolve));
     d.frames.offer({ seq: 1, monoMs: 0, wallMs: 0, width: 100, height: 100, data: new Uint8Array(5) });
-    await new Promise((r) => setTimeout(r, 50));
+    await d.frames.whenEmpty();
     d.frames.offer({ seq: 2, monoMs: 0, wallMs: 0, width: 32, height: 32, data: new Uint8Array(32 * 32 * 3) });
     t.is((await next).seq, 2);
     t.is((d.health.snapshot().inference as { errors: number }).errors, 1);

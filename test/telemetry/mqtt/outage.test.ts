@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { startBroker } from '../../helpers/broker.ts';
 import { sleep, startStage, Subscriber, visit } from './harness.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 const OUTAGE_MS = 20_000;
 
@@ -18,7 +19,7 @@ test('broker killed for 20 s while visits keep coming: every visit arrives, in o
   t.teardown(() => sub.close());
   const h = await startStage(`mqtt: { url: "${broker.url}", reconnectMinMs: 200, reconnectMaxMs: 2000, healthIntervalS: 3600 }`);
   t.teardown(() => h.stop());
-  await sleep(300);
+  await waitFor('the stage to connect', () => h.probe().connected === true, 10_000);
   t.true(h.probe().connected);
 
   // Visits every 200 ms; the id of each is read back from the outbox row it was written to.
@@ -32,6 +33,7 @@ test('broker killed for 20 s while visits keep coming: every visit arrives, in o
   const producer = setInterval(emitOne, 200);
   t.teardown(() => clearInterval(producer));
 
+  // Windows of time are the point here: visits before the kill, a 20 s outage, visits after the restart.
   await sleep(2000);
   await broker.kill();
   const killedAt = expected.length;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import test from 'ava';
 import { startBroker, type TestBroker } from '../../helpers/broker.ts';
 import { makePki, opensslPath, type TestPki } from './certs.ts';
-import { startStage, Subscriber, tempDir, visit, sleep } from './harness.ts';
+import { startStage, Subscriber, tempDir, visit } from './harness.ts';
+import { waitFor } from '../../helpers/wait.ts';
 
 const tlsTest = opensslPath() ? test.serial : test.skip;
 const why = opensslPath() ? '' : ' (skipped: openssl is not installed, so no certificates can be made)';
@@ -64,7 +65,7 @@ tlsTest(`a wrong password is refused and logged; the daemon keeps running and qu
   const h = await startStage(yaml('wrong horse'));
   t.teardown(() => h.stop());
   // Let it retry a few times (200 ms → 1 s backoff): one log line, not one per attempt.
-  await sleep(3000);
+  await waitFor('three login retries', () => h.entries().filter((e) => e.msg === 'mqtt reconnect scheduled').length >= 3, 20_000);
   const refused = h.entries().filter((e) => String(e.msg).includes('refused the login'));
   t.is(refused.length, 1, h.logs());
   t.like(refused[0], { level: 50, broker: broker.url });
@@ -80,7 +81,7 @@ tlsTest(`a broker certificate not signed by mqtt.ca is refused${why}`, async (t)
   t.timeout(60_000);
   const h = await startStage(yaml('correct horse', pki.otherCa));
   t.teardown(() => h.stop());
-  await sleep(1500);
+  await waitFor('a failed connection logged', () => h.entries().some((e) => String(e.msg).includes('mqtt connection to')), 15_000);
   t.false(h.probe().connected as boolean);
   const failed = h.entries().find((e) => String(e.msg).includes('mqtt connection to'));
   t.truthy(failed, h.logs());
