@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Installs Glance as a systemd appliance. Idempotent: run it again to upgrade in place.
-#   sudo scripts/install.sh [--prefix /opt/glance] [--no-enable]
-# Uninstall with scripts/uninstall.sh (keeps /var/lib/glance and /etc/glance unless --purge).
+#   sudo scripts/install.sh [--prefix /opt/glance] [--no-enable] [--app-in-place]
+# --app-in-place: the application at --prefix is complete already (an image, a CI checkout): no copy,
+# no npm ci, no models build; only the user, directories, credential store, config and unit.
+# Secrets go in /etc/credstore/glance.<name> (see systemd/glance.service), read by systemd only.
+# Uninstall with scripts/uninstall.sh (keeps /var/lib/glance, /etc/glance and secrets unless --purge).
 set -euo pipefail
 
 PREFIX=/opt/glance
 ENABLE=1
+APP_IN_PLACE=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) PREFIX="$2"; shift 2 ;;
     --no-enable) ENABLE=0; shift ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    --app-in-place) APP_IN_PLACE=1; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -30,15 +35,32 @@ for g in video render; do getent group "$g" >/dev/null && usermod -aG "$g" glanc
 
 install -d -m 0755 "$PREFIX"
 install -d -m 0750 -o glance -g glance /var/lib/glance
-install -d -m 0750 -o root -g glance /etc/glance /etc/glance/credentials
+install -d -m 0750 -o root -g glance /etc/glance
 
-# Copy the application (not node_modules, data or built models), then install production deps
-# and build the models in place.
-if [ "$SRC" != "$PREFIX" ]; then
-  tar -C "$SRC" --exclude=./node_modules --exclude=./data --exclude=./test-output --exclude='./models/*.onnx' --exclude=./.git -cf - . | tar -C "$PREFIX" -xf -
+# The unit loads secrets from the credential store, where a missing file is skipped (an absolute
+# LoadCredential= path that is missing fails the start). Other services share /etc/credstore, so
+# its mode is only set when we create it. Secrets of older installs move there once.
+[ -d /etc/credstore ] || install -d -m 0700 -o root -g root /etc/credstore
+for old in /etc/glance/credentials/*; do
+  [ -f "$old" ] || continue
+  new="/etc/credstore/glance.$(basename "$old")"
+  if [ -e "$new" ]; then echo "install.sh: kept $new; $old is no longer read" >&2; continue; fi
+  install -m 0600 -o root -g root "$old" "$new" && rm -f "$old"
+  echo "install.sh: moved $old to $new"
+done
+[ -d /etc/glance/credentials ] && rmdir /etc/glance/credentials 2>/dev/null || true
+
+if [ "$APP_IN_PLACE" -eq 1 ]; then
+  [ -f "$PREFIX/bin/glance.js" ] || { echo "install.sh: --app-in-place: no application at $PREFIX" >&2; exit 1; }
+else
+  # Copy the application (not node_modules, data or built models), then install production deps
+  # and build the models in place.
+  if [ "$SRC" != "$PREFIX" ]; then
+    tar -C "$SRC" --exclude=./node_modules --exclude=./data --exclude=./test-output --exclude='./models/*.onnx' --exclude=./.git -cf - . | tar -C "$PREFIX" -xf -
+  fi
+  (cd "$PREFIX" && npm ci --omit=dev --no-audit --no-fund)
+  (cd "$PREFIX" && "$NODE" bin/glance.js models build)
 fi
-(cd "$PREFIX" && npm ci --omit=dev --no-audit --no-fund)
-(cd "$PREFIX" && "$NODE" bin/glance.js models build)
 
 if [ ! -f /etc/glance/glance.yaml ]; then
   sed -e 's#^  dataDir: data$#  dataDir: /var/lib/glance#' "$PREFIX/config/glance.example.yaml" > /etc/glance/glance.yaml

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Removes the Glance service and application. Keeps /var/lib/glance (aggregates) and /etc/glance
-# (config, credentials) unless --purge is given.
+# Removes the Glance service and application. Keeps /var/lib/glance (aggregates), /etc/glance
+# (config) and the secrets in /etc/credstore/glance.* unless --purge is given.
 #   sudo scripts/uninstall.sh [--prefix /opt/glance] [--purge]
 set -euo pipefail
 PREFIX=/opt/glance
@@ -21,8 +21,10 @@ command -v systemctl >/dev/null && [ -d /run/systemd/system ] && systemctl daemo
 rm -rf "$PREFIX"
 if [ "$PURGE" -eq 1 ]; then
   rm -rf /var/lib/glance /etc/glance
+  # Only our own secrets: /etc/credstore is shared with other services.
+  rm -f /etc/credstore/glance.*
   id glance >/dev/null 2>&1 && userdel glance || true
   echo "uninstall.sh: removed Glance, its data and config"
 else
-  echo "uninstall.sh: removed Glance; kept /var/lib/glance and /etc/glance (use --purge to delete)"
+  echo "uninstall.sh: removed Glance; kept /var/lib/glance, /etc/glance and /etc/credstore/glance.* (use --purge to delete)"
 fi
