@@ -139,3 +139,45 @@ test(`${TOTAL} hostile HTTP requests + ${SLOW_CONNECTIONS} slow connections: no 
     `hostile HTTP: ${TOTAL} requests (concurrency ${CONCURRENCY}) + ${SLOW_CONNECTIONS} slow connections in ${elapsed.toFixed(0)} s: 0 crashes, 0 5xx, 0 leaks; RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(peakRss / 2 ** 20).toFixed(0)} MB, ${(after.rss_bytes / 2 ** 20).toFixed(0)} MB after (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(0)} MB); GET /api/health 200 afterwards`,
   );
 });
+
+/** Milliseconds until the server closes a connection that drips `head` then `body` a byte a second (null: still open at limitMs). */
+function dripUntilClosed(port: number, head: string, body: string, limitMs: number): Promise<{ ms: number | null; reply: string }> {
+  return new Promise((resolve) => {
+    const sock = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    let i = 0;
+    const started = Date.now();
+    const drip = setInterval(() => sock.writable && i < body.length && sock.write(body[i++]), 1000);
+    const done = (ms: number | null) => {
+      clearInterval(drip);
+      clearTimeout(timer);
+      sock.destroy();
+      resolve({ ms, reply });
+    };
+    const timer = setTimeout(() => done(null), limitMs);
+    sock.on('error', () => {});
+    sock.on('data', (d) => (reply += d.toString('latin1')));
+    sock.on('close', () => done(Date.now() - started));
+    sock.on('connect', () => sock.write(head));
+  });
+}
+
+test('slow drip: a POST /api/login body (and a request head) dripped a byte a second is closed within the request timeout', async (t) => {
+  t.timeout(120_000);
+  const d = await startDaemon(t, 'capture: { source: demo, fps: 2 }\nmqtt: { enabled: false }\ndashboard: { port: 0, token: "correct-horse-battery" }');
+  const port = Number(new URL(d.url).port);
+  // dashboard/http-limits.ts: the whole request within 10 s, checked every second.
+  const limitMs = 10_000 + 3000;
+  const token = JSON.stringify({ token: 'x'.repeat(100) });
+  const [body, head] = await Promise.all([
+    dripUntilClosed(port, `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${token.length}\r\n\r\n`, token, 40_000),
+    dripUntilClosed(port, 'GET /api/session HTTP/1.1\r\nHost: 127.0.0.1\r\n', 'X-a: b\r\n'.repeat(20), 40_000),
+  ]);
+  t.not(body.ms, null, 'the dripped login body was still open after 40 s');
+  t.true(body.ms! < limitMs, `dripped login body closed after ${body.ms} ms`);
+  t.regex(body.reply, /^HTTP\/1\.1 408/);
+  t.not(head.ms, null, 'the dripped request head was still open after 40 s');
+  t.true(head.ms! < limitMs, `dripped request head closed after ${head.ms} ms`);
+  t.is((await fetch(`${d.url}/api/session`, { signal: AbortSignal.timeout(10_000) })).status, 200, 'normal service meanwhile');
+  console.log(`slow drip: login body closed after ${(body.ms! / 1000).toFixed(1)} s (408), request head after ${(head.ms! / 1000).toFixed(1)} s`);
+});

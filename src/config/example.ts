@@ -26,7 +26,8 @@ function renderObject(schema: TSchema, path: string[], depth: number, out: strin
     const here = [...path, key];
     if (child[Kind] === 'Object' && child.properties) {
       if (child.description) out.push(`${indent}# ${child.description}`);
-      out.push(`${indent}${key}:`);
+      // A section with no default inside is commented out too: `key:` alone would read as null.
+      out.push(`${indent}${hasDefault(child) ? '' : '# '}${key}:`);
       renderObject(child, here, depth + 1, out);
       if (depth === 0) out.push('');
       continue;
@@ -40,4 +41,8 @@ function renderObject(schema: TSchema, path: string[], depth: number, out: strin
       out.push(`${indent}${key}: ${value}`);
     }
   }
+}
+
+function hasDefault(schema: TSchema): boolean {
+  return Object.values(schema.properties as Record<string, TSchema>).some((c) => c.default !== undefined || (c[Kind] === 'Object' && !!c.properties && hasDefault(c)));
 }

@@ -32,10 +32,12 @@ export const MqttConfig = Type.Object(
     reconnectMaxMs: Type.Integer({ default: 30000, minimum: 100, description: 'longest reconnect delay' }),
     embedded: Type.Object(
       {
-        host: Type.String({ default: '127.0.0.1', description: 'embedded broker bind address (0.0.0.0 to let the LAN subscribe)' }),
+        host: Type.String({ default: '127.0.0.1', description: 'embedded broker bind address (0.0.0.0 lets the LAN subscribe; anything but loopback requires username and password)' }),
         port: Type.Integer({ default: 1883, minimum: 0, maximum: 65535, description: 'embedded broker port' }),
         username: Type.Optional(Type.String({ description: 'when set, clients of the embedded broker must log in with it' })),
         password: Type.Optional(described(Secret, 'password for embedded.username: a string, {file: PATH} or {credential: NAME}')),
+        maxConnections: Type.Integer({ default: 32, minimum: 1, maximum: 10000, description: 'client connections at once (besides Glance itself); more are closed at once' }),
+        maxPacketBytes: Type.Integer({ default: 1048576, minimum: 16384, maximum: 268435455, description: 'largest MQTT packet a client may send; a larger one closes its connection' }),
       },
       { additionalProperties: false, default: {}, description: 'the broker started when url is unset' },
     ),

@@ -1,7 +1,9 @@
-import { isIP } from 'node:net';
 import { resolveSecret } from '../config/secret.ts';
 import type { DashboardConfig } from '../config/dashboard.ts';
 import { ConfigError } from '../core/errors.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
+
+export { isLoopbackHost };
 
 /** Whether requests must carry credentials, and why: logged once at start-up. */
 export interface AuthPolicy {
@@ -11,16 +13,11 @@ export interface AuthPolicy {
   token?: string;
 }
 
-const MIN_TOKEN_LENGTH = 8;
-
-/** True for addresses only this machine can reach: 127.0.0.0/8, ::1, their IPv4-mapped form and "localhost". */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost') return true;
-  if (isIP(h) === 4) return h.startsWith('127.');
-  if (isIP(h) === 6) return h === '::1' || h.startsWith('::ffff:127.');
-  return false;
-}
+/**
+ * A right token is never refused, however many wrong ones came first (rate-limit.ts): what stops an
+ * online guesser is the token's length, so short ones are refused at start.
+ */
+const MIN_TOKEN_LENGTH = 16;
 
 /**
  * Decides the auth policy from the config. Off loopback a token is mandatory unless `auth: none` is

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { LogBudget } from '../core/log-budget.ts';
 import type { AuthPolicy } from './auth-policy.ts';
-import { FailureLimiter } from './rate-limit.ts';
+import { LoginFailures } from './rate-limit.ts';
 import { SessionStore } from './sessions.ts';
 
 declare module 'fastify' {
@@ -33,29 +34,44 @@ export interface AuthOptions {
   policy: AuthPolicy;
   sessionHours: number;
   loginAttemptsPerMinute: number;
+  /** Served over TLS: the session cookie is then marked Secure (never sent over plain http). */
+  secureCookies?: boolean;
   now?: () => number;
 }
+
+/** Failed attempts logged one by one per minute; past it they are counted in one summary line. */
+const FAILURE_LOG_LINES_PER_MINUTE = 20;
 
 /**
  * Guards every route not marked `config: { public: true }`. Integrators send `Authorization: Bearer
  * <token>`; browsers log in once with POST /api/login and then carry an HttpOnly, SameSite=Strict
  * session cookie (so another site can neither read it nor make the browser send it). Wrong tokens,
- * by either path, count against a per-address limit. Login routes exist even with auth off, so the
- * page can ask and learn that no login is needed.
+ * by either path, count against per-source and global limits (LoginFailures); a right token is
+ * always let in. Login routes exist even with auth off, so the page can ask and learn that no login
+ * is needed.
  */
 export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
   const { policy } = opts;
   const sessions = new SessionStore(opts.sessionHours * 3_600_000, opts.now);
-  const limiter = new FailureLimiter(opts.loginAttemptsPerMinute, 60_000, opts.now);
+  const failures = new LoginFailures(opts.loginAttemptsPerMinute, opts.now);
+  const failureLogs = new LogBudget(
+    FAILURE_LOG_LINES_PER_MINUTE,
+    60_000,
+    (count) => app.log.warn({ suppressed: count }, `dashboard: ${count} more failed login(s) or wrong bearer token(s) in the last minute (not logged one by one)`),
+    opts.now,
+  );
+  app.addHook('onClose', async () => failureLogs.flush());
+  const cookie = (value: string, maxAgeS: number) => `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict${opts.secureCookies ? '; Secure' : ''}; Max-Age=${maxAgeS}`;
 
-  const tooMany = (req: FastifyRequest, reply: FastifyReply): boolean => {
-    const waitMs = limiter.retryAfterMs(req.ip);
-    if (waitMs === 0) return false;
-    void reply
+  /** Answers a wrong token: `plain` (401) while under the limits, 429 with Retry-After beyond them. */
+  const refuse = (req: FastifyRequest, reply: FastifyReply, what: string, plain: (reply: FastifyReply) => FastifyReply): FastifyReply => {
+    const waitMs = failures.fail(req.ip);
+    if (failureLogs.take()) req.log.warn({ ip: req.ip, url: req.url }, `dashboard: ${what}`);
+    if (waitMs === 0) return plain(reply);
+    return reply
       .code(429)
       .header('retry-after', String(Math.ceil(waitMs / 1000)))
       .send({ error: 'Too Many Requests', message: 'too many failed attempts; try again later' });
-    return true;
   };
 
   if (policy.enabled) {
@@ -63,12 +79,9 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
       if (req.routeOptions.config?.public) return;
       const header = req.headers.authorization;
       if (header !== undefined) {
-        if (tooMany(req, reply)) return reply;
         const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
         if (match && safeEqual(match[1], policy.token!)) return;
-        limiter.fail(req.ip);
-        req.log.warn({ ip: req.ip, url: req.url }, 'dashboard: wrong bearer token');
-        return unauthorized(reply);
+        return refuse(req, reply, 'wrong bearer token', unauthorized);
       }
       if (sessions.valid(readCookie(req.headers.cookie, SESSION_COOKIE))) return;
       return unauthorized(reply);
@@ -95,24 +108,18 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
     },
     async (req, reply) => {
       if (!policy.enabled) return reply.code(204).send();
-      if (tooMany(req, reply)) return reply;
       if (!safeEqual(req.body.token, policy.token!)) {
-        limiter.fail(req.ip);
-        req.log.warn({ ip: req.ip }, 'dashboard: failed login');
-        return reply.code(401).send({ error: 'Unauthorized', message: 'wrong token' });
+        return refuse(req, reply, 'failed login', (r) => r.code(401).send({ error: 'Unauthorized', message: 'wrong token' }));
       }
       const session = sessions.create();
       req.log.info({ ip: req.ip }, 'dashboard: login');
-      return reply
-        .code(204)
-        .header('set-cookie', `${SESSION_COOKIE}=${session.id}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${session.maxAgeS}`)
-        .send();
+      return reply.code(204).header('set-cookie', cookie(session.id, session.maxAgeS)).send();
     },
   );
 
   app.post('/api/logout', { config: { public: true } }, async (req, reply) => {
     sessions.revoke(readCookie(req.headers.cookie, SESSION_COOKIE));
-    return reply.code(204).header('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`).send();
+    return reply.code(204).header('set-cookie', cookie('', 0)).send();
   });
 }
 

@@ -1,7 +1,8 @@
+import { addressBucket } from './address-bucket.ts';
+
 /**
- * Counts failed attempts per client key in fixed windows. Used for logins and wrong Bearer tokens so a
- * token cannot be guessed at network speed. Memory is bounded: expired windows are swept and the
- * table never holds more than maxKeys entries (the oldest are evicted first).
+ * Counts failed attempts per client key in fixed windows. Memory is bounded: expired windows are
+ * swept and the table never holds more than maxKeys entries (the oldest are evicted first).
  */
 export class FailureLimiter {
   private readonly windows = new Map<string, { count: number; resetAt: number }>();
@@ -40,5 +41,40 @@ export class FailureLimiter {
   private sweep(now: number): void {
     for (const [key, w] of this.windows) if (w.resetAt <= now) this.windows.delete(key);
     while (this.windows.size >= this.maxKeys) this.windows.delete(this.windows.keys().next().value!);
+  }
+}
+
+/** All sources together may fail this many times the per-source allowance in a minute. */
+export const GLOBAL_FAILURE_FACTOR = 20;
+const WINDOW_MS = 60_000;
+const EVERYONE = '*';
+
+/**
+ * Failed logins and wrong Bearer tokens, limited per source (an IPv4 address, an IPv6 /64) and for
+ * all sources together (so rotating addresses cannot raise the total). Only failures are limited:
+ * a correct token is never refused, so a NAT neighbour or a local process guessing away cannot lock
+ * the owner out. What stops guessing is the token's length (dashboard.token, 16 characters at least);
+ * this limit keeps failures slow to log and cheap to answer.
+ */
+export class LoginFailures {
+  private readonly perSource: FailureLimiter;
+  private readonly everyone: FailureLimiter;
+
+  constructor(perSourcePerMinute: number, now: () => number = Date.now) {
+    this.perSource = new FailureLimiter(perSourcePerMinute, WINDOW_MS, now);
+    this.everyone = new FailureLimiter(perSourcePerMinute * GLOBAL_FAILURE_FACTOR, WINDOW_MS, now);
+  }
+
+  /**
+   * Records a failed attempt from `ip`. Returns 0 when it is answered as a plain failure (401), else
+   * the milliseconds until its source (or everyone) is below the limit again (429 with Retry-After).
+   */
+  fail(ip: string): number {
+    const source = addressBucket(ip);
+    const waitMs = Math.max(this.perSource.retryAfterMs(source), this.everyone.retryAfterMs(EVERYONE));
+    if (waitMs > 0) return waitMs;
+    this.perSource.fail(source);
+    this.everyone.fail(EVERYONE);
+    return 0;
   }
 }

@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import type { PrivacyConfig } from '../config/privacy.ts';
 import type { DeviceConfig } from '../config/device.ts';
@@ -18,6 +18,8 @@ import { formatValidationErrors } from './query.ts';
 import { registerDataRoutes } from './routes-data.ts';
 import { registerSecurityHeaders } from './security-headers.ts';
 import { HealthView } from './health-view.ts';
+import { serverLimitOptions } from './http-limits.ts';
+import type { DashboardTls } from './tls.ts';
 
 export interface DashboardDeps {
   config: DashboardConfig;
@@ -30,6 +32,8 @@ export interface DashboardDeps {
   health: HealthRegistry;
   data: DashboardDataSource;
   auth: AuthPolicy;
+  /** Certificate and key: the server speaks https (and the session cookie is Secure). */
+  tls?: DashboardTls;
   /** Where the database lives, for the disk-free figure in /api/health. */
   dataDir?: string | null;
   /** Clock for default ranges; tests pin it. */
@@ -46,7 +50,9 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   const now = deps.now ?? Date.now;
   const assets = loadAssets();
 
+  // Typed as the plain http instance whichever it is: routes, hooks and inject() are the same on https.
   const app = Fastify({
+    ...serverLimitOptions(deps.tls),
     loggerInstance: log as FastifyBaseLogger,
     // Per-request lines would flood the journal (the page polls, SSE reconnects): debug level only, below.
     logController: new LogController({ disableRequestLogging: true }),
@@ -56,7 +62,8 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
     schemaErrorFormatter: (errors, dataVar) => new Error(formatValidationErrors(errors, dataVar)),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-  });
+  } as FastifyServerOptions) as unknown as FastifyInstance;
+  app.server.maxConnections = config.maxConnections;
 
   const live = new LiveHub(bus, config.liveMaxHz, config.maxLiveClients);
   const metrics = new DashboardMetrics(bus, health, () => live.size);
@@ -69,7 +76,7 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   });
 
   registerSecurityHeaders(app, { checkLoopbackHost: !deps.auth.enabled && isLoopbackHost(config.host) });
-  registerAuth(app, { policy: deps.auth, sessionHours: config.sessionHours, loginAttemptsPerMinute: config.loginAttemptsPerMinute, now });
+  registerAuth(app, { policy: deps.auth, sessionHours: config.sessionHours, loginAttemptsPerMinute: config.loginAttemptsPerMinute, secureCookies: deps.tls !== undefined, now });
 
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err.validation) return reply.code(400).send({ error: 'Bad Request', message: err.message });

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { throwIfAborted, type Stage } from '../core/stage.ts';
-import { resolveAuthPolicy } from './auth-policy.ts';
+import { isLoopbackHost, resolveAuthPolicy } from './auth-policy.ts';
 import type { DashboardDataSource } from './data-source.ts';
 import { build, type DashboardDeps } from './server.ts';
 import { ResourceError } from '../core/errors.ts';
+import { resolveDashboardTls } from './tls.ts';
 
-/** What build() needs, less what the stage finds itself: the store (once started) and the auth policy. */
-export interface DashboardStageDeps extends Omit<DashboardDeps, 'data' | 'auth' | 'now'> {
+/** What build() needs, less what the stage finds itself: the store (once started), the auth policy and TLS. */
+export interface DashboardStageDeps extends Omit<DashboardDeps, 'data' | 'auth' | 'tls' | 'now'> {
   /** The store stage; its `store` exists once it has started, which is before this stage starts. */
   storeStage: { readonly store: DashboardDataSource | undefined };
   env?: NodeJS.ProcessEnv;
@@ -32,9 +33,10 @@ export class DashboardStage implements Stage {
       return;
     }
     const auth = resolveAuthPolicy(config, this.deps.env);
+    const tls = resolveDashboardTls(config, this.deps.env);
     const store = this.deps.storeStage.store;
     if (!store) throw new Error('dashboard: the store stage has not started (it must start before the dashboard)');
-    this.app = await build({ ...this.deps, data: store, auth });
+    this.app = await build({ ...this.deps, data: store, auth, tls });
     throwIfAborted(signal);
     try {
       // fastify logs this text whatever we do (an empty resolver logged an empty line); the line with auth follows.
@@ -51,9 +53,12 @@ export class DashboardStage implements Stage {
     const addr = this.app.server.address();
     const port = typeof addr === 'object' && addr ? addr.port : config.port;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-    this.url = `http://${host}:${port}`;
+    this.url = `${tls ? 'https' : 'http'}://${host}:${port}`;
     health.register('dashboard', () => ({ url: this.url, auth: auth.enabled }));
     log.info({ url: this.url, auth: auth.enabled ? 'on' : 'off', reason: auth.reason }, `dashboard listening on ${this.url}, auth ${auth.enabled ? 'on' : 'off'} (${auth.reason})`);
+    if (!tls && !isLoopbackHost(config.host)) {
+      log.warn(`dashboard: plain http on ${config.host}: the token and the session cookie cross the network readable; set dashboard.tls (cert and key) for https`);
+    }
   }
 
   async stop(): Promise<void> {

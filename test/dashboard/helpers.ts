@@ -12,6 +12,7 @@ import type { EmotionLabel, GlanceEvents, Visit } from '../../src/core/types.ts'
 import { StoreStage } from '../../src/telemetry/store/stage.ts';
 import { resolveAuthPolicy } from '../../src/dashboard/auth-policy.ts';
 import { build } from '../../src/dashboard/server.ts';
+import { DashboardStage } from '../../src/dashboard/stage.ts';
 
 /** A logger whose JSON lines the test can read back (to check nothing secret was logged). */
 export function captureLogger(level = 'debug'): { log: Logger; lines: () => string } {
@@ -60,6 +61,18 @@ export async function dashboardWiring(yaml: string, logLevel?: string) {
   const { storeStage, dir } = await startStore(config, bus, health, log);
   const deps = { config: config.dashboard, device: config.device, privacy: config.privacy, fullConfig: config, log, bus, health };
   return { config, lines, bus, health, storeStage, dir, deps };
+}
+
+/** A dashboard stage after a real store stage, as app.ts wires them; both are stopped at teardown. */
+export async function dashboardStage(t: { teardown: (fn: () => Promise<void>) => void }, yaml: string) {
+  const { lines, bus, health, storeStage, dir, deps } = await dashboardWiring(yaml, 'info');
+  const s = new DashboardStage({ ...deps, storeStage, dataDir: dir, env: {} });
+  t.teardown(async () => {
+    await s.stop();
+    await storeStage.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  return { stage: s, logs: lines, health, bus };
 }
 
 /** Builds the dashboard from YAML config text, on a real store (temp SQLite file) fed by the same bus. */

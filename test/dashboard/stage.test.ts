@@ -1,22 +1,7 @@
 import test from 'ava';
 import net from 'node:net';
-import { DashboardStage } from '../../src/dashboard/stage.ts';
-import { rmSync } from 'node:fs';
-import type { ExecutionContext } from 'ava';
-import { dashboardWiring } from './helpers.ts';
+import { dashboardStage as stage } from './helpers.ts';
 import { ConfigError, ResourceError } from '../../src/core/errors.ts';
-
-/** A dashboard stage after a real store stage, as app.ts wires them; both are stopped at teardown. */
-async function stage(t: ExecutionContext, yaml: string) {
-  const { lines, bus, health, storeStage, dir, deps } = await dashboardWiring(yaml, 'info');
-  const s = new DashboardStage({ ...deps, storeStage, dataDir: dir, env: {} });
-  t.teardown(async () => {
-    await s.stop();
-    await storeStage.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-  return { stage: s, logs: lines, health, bus };
-}
 
 test('starts on a loopback port, says whether auth is on, serves, and stops', async (t) => {
   const { stage: s, logs, health } = await stage(t, 'dashboard: {port: 0}');

@@ -4,6 +4,7 @@ import type { IClientOptions } from 'mqtt';
 import { resolveSecret, type Secret } from '../../config/secret.ts';
 import type { MqttConfig } from '../../config/telemetry.ts';
 import { ConfigError, ResourceError } from '../../core/errors.ts';
+import { isLoopbackHost } from '../../core/loopback.ts';
 
 /** Where the client connects, with credentials and TLS material already loaded. */
 export interface BrokerTarget {
@@ -69,18 +70,31 @@ export function externalTarget(config: MqttConfig & { url: string }, env: NodeJS
   };
 }
 
-/** Our own client of the embedded broker, through loopback when it listens on every interface. */
-export function embeddedTarget(host: string, port: number, username: string | undefined, password: string | undefined): BrokerTarget {
+/**
+ * Our own client of the embedded broker, through loopback when it listens on every interface. It logs
+ * in with the broker's own login (made at start), never with the one configured for other clients.
+ */
+export function embeddedTarget(host: string, port: number, ownLogin: { username: string; password: string }): BrokerTarget {
   const connectHost = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
   const url = `mqtt://${connectHost.includes(':') ? `[${connectHost}]` : connectHost}:${port}`;
-  return { url, display: url, options: { username, password } };
+  return { url, display: url, options: { ...ownLogin } };
 }
 
+/**
+ * The login other clients of the embedded broker need. Off loopback one is required, as the dashboard
+ * requires a token: a broker open to the shop's network would let anyone read every message.
+ */
 export function embeddedCredentials(config: MqttConfig, env: NodeJS.ProcessEnv): { username?: string; password?: string } {
-  const { username } = config.embedded;
+  const { username, host } = config.embedded;
   const password = secret(config.embedded.password, 'mqtt.embedded.password', env);
   if ((username === undefined) !== (password === undefined)) {
     throw new ConfigError('mqtt.embedded.username and mqtt.embedded.password go together: set both to require a login, or neither');
+  }
+  if (username === undefined && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `mqtt.embedded.host is ${host}, which is not loopback, so mqtt.embedded.username and mqtt.embedded.password are required: ` +
+        'set both (the password preferably as {file: PATH} or {credential: NAME}), or bind mqtt.embedded.host to 127.0.0.1',
+    );
   }
   return { username, password };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { LogBudget } from '../../core/log-budget.ts';
 import { parseCommand, parseContentSet, type Command } from './inputs.ts';
 
 /**
@@ -21,15 +22,21 @@ export interface InputsHandlerOptions {
 
 export class InputsHandler {
   rejected = 0;
-  private windowStart = -Infinity;
-  private loggedInWindow = 0;
-  private suppressedInWindow = 0;
   private commandsInWindow = 0;
+  private readonly logs: LogBudget;
 
-  constructor(private readonly opts: InputsHandlerOptions) {}
+  constructor(private readonly opts: InputsHandlerOptions) {
+    this.logs = new LogBudget(
+      LOG_BUDGET,
+      WINDOW_MS,
+      (suppressed) => opts.log.warn({ suppressed }, `mqtt: ${suppressed} more input(s) rejected in the last minute (not logged one by one)`),
+      opts.now,
+    );
+  }
 
   handle(topic: string, payload: Uint8Array): void {
-    this.roll();
+    // The command budget shares the log window: both reset when a new minute begins.
+    if (this.logs.roll()) this.commandsInWindow = 0;
     const { topics } = this.opts;
     if (topic === topics.contentSet) {
       const parsed = parseContentSet(payload);
@@ -46,23 +53,6 @@ export class InputsHandler {
 
   private reject(topic: string, bytes: number, reason: string): void {
     this.rejected += 1;
-    if (this.loggedInWindow < LOG_BUDGET) {
-      this.loggedInWindow += 1;
-      this.opts.log.warn({ topic, bytes, reason }, `mqtt input rejected on ${topic}: ${reason}`);
-    } else {
-      this.suppressedInWindow += 1;
-    }
-  }
-
-  private roll(): void {
-    const now = (this.opts.now ?? Date.now)();
-    if (now - this.windowStart < WINDOW_MS) return;
-    if (this.suppressedInWindow > 0) {
-      this.opts.log.warn({ suppressed: this.suppressedInWindow }, `mqtt: ${this.suppressedInWindow} more input(s) rejected in the last minute (not logged one by one)`);
-    }
-    this.windowStart = now;
-    this.loggedInWindow = 0;
-    this.suppressedInWindow = 0;
-    this.commandsInWindow = 0;
+    if (this.logs.take()) this.opts.log.warn({ topic, bytes, reason }, `mqtt input rejected on ${topic}: ${reason}`);
   }
 }

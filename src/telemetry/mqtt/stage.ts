@@ -11,6 +11,7 @@ import { embeddedCredentials, embeddedTarget, externalTarget, type BrokerTarget 
 import { discoveryMessages } from './discovery.ts';
 import { EmbeddedBroker } from './embedded-broker.ts';
 import type { Command } from './inputs.ts';
+import { ContentThrottle } from './content-throttle.ts';
 import { InputsHandler } from './inputs-handler.ts';
 import { BrokerLink } from './link.ts';
 import { commandResultMessage, liveMessage, statsMessage, statusMessage, visitMessage } from './messages.ts';
@@ -63,7 +64,7 @@ export class MqttStage implements Stage {
   private process: ProcessStats | undefined;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly watchers = new WatchersWindow();
-  private contentId: string | null = null;
+  private content: ContentThrottle | undefined;
   private latestLive: LiveView | undefined;
   private lastLivePublished: LiveView | undefined;
   private lastMinute: MinuteClosed | undefined;
@@ -85,20 +86,24 @@ export class MqttStage implements Stage {
     if (this.outbox.depth > 0) log.info({ outboxDepth: this.outbox.depth }, `mqtt outbox: replaying ${this.outbox.depth} unsent message(s)`);
     this.process = new ProcessStats(store.db.name && store.db.name !== ':memory:' ? path.dirname(path.resolve(store.db.name)) : null);
 
+    const clientId = `glance-${device.id}`;
     if (config.url) {
       this.target = externalTarget({ ...config, url: config.url }, env);
     } else {
       const { username, password } = embeddedCredentials(config, env);
-      this.broker = new EmbeddedBroker({ host: config.embedded.host, port: config.embedded.port, username, password, log });
+      const { contentSet, command } = this.topics;
+      // Home Assistant announces itself on <prefix>/status; that is the one other topic it publishes.
+      const inputs = [contentSet, command, ...(config.homeAssistant ? [`${config.homeAssistantPrefix}/status`] : [])];
+      this.broker = new EmbeddedBroker({ ...config.embedded, username, password, ownClientId: clientId, foreign: { inputs, retainable: [contentSet] }, log });
       const port = await this.broker.start();
-      this.target = embeddedTarget(config.embedded.host, port, username, password);
+      this.target = embeddedTarget(config.embedded.host, port, this.broker.ownLogin);
       log.info({ broker: this.target.display, auth: username !== undefined }, `embedded MQTT broker listening on ${config.embedded.host}:${port}`);
     }
     throwIfAborted(signal);
 
     const link = new BrokerLink({
       target: this.target,
-      clientId: `glance-${device.id}`,
+      clientId,
       will: () => ({ topic: this.topics.status, payload: JSON.stringify(statusMessage(device.id, 'offline', 'connection lost')) }),
       reconnectMinMs: config.reconnectMinMs,
       reconnectMaxMs: Math.max(config.reconnectMinMs, config.reconnectMaxMs),
@@ -109,10 +114,12 @@ export class MqttStage implements Stage {
     });
     this.link = link;
     this.pump = new OutboxPump(this.outbox, link, log);
+    const content = new ContentThrottle({ log, onChange: (contentId) => this.deps.bus.emit('contentChanged', { contentId }) });
+    this.content = content;
     this.inputs = new InputsHandler({
       topics: this.topics,
       log,
-      onContent: (id) => this.setContent(id),
+      onContent: (id) => content.offer(id),
       onCommand: (cmd) => this.runCommand(cmd),
     });
 
@@ -136,6 +143,7 @@ export class MqttStage implements Stage {
   async stop(): Promise<void> {
     this.deps.bus.removeListeners(this);
     for (const t of this.timers.splice(0)) clearInterval(t);
+    this.content?.stop();
     const { link, pump } = this;
     if (link && pump) {
       // Stages upstream stopped first, so the last visits and minute are queued: send what we can.
@@ -191,13 +199,6 @@ export class MqttStage implements Stage {
     this.watchers.add(closed);
     // The latest minute is retained so a subscriber that connects later sees it at once.
     this.enqueue(this.topics.stats, JSON.stringify(statsMessage(this.deps.device.id, closed)), true, inStoreTransaction);
-  }
-
-  private setContent(contentId: string | null): void {
-    if (contentId === this.contentId) return;
-    this.deps.log.info({ contentId, previous: this.contentId }, `content now playing: ${contentId ?? '(none)'}`);
-    this.contentId = contentId;
-    this.deps.bus.emit('contentChanged', { contentId });
   }
 
   private runCommand(cmd: Command): void {
@@ -258,7 +259,7 @@ export class MqttStage implements Stage {
         snapshot: health.snapshot(),
         process: this.process.read(),
         mqttFallback: () => this.probe(),
-        contentId: this.contentId,
+        contentId: this.content?.contentId ?? null,
         latestLive: this.latestLive,
         watchersLastHour: this.watchers.lastHour,
       });

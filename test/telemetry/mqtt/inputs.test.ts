@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { ContentThrottle } from '../../../src/telemetry/mqtt/content-throttle.ts';
 import { MAX_INPUT_BYTES, parseCommand, parseContentSet } from '../../../src/telemetry/mqtt/inputs.ts';
+import { freePort } from '../../helpers/broker.ts';
+import { captureLogger, sleep, startStage, Subscriber } from './harness.ts';
 
 const b = (s: string) => Buffer.from(s, 'utf8');
 
@@ -63,4 +66,61 @@ test('random bytes never parse as input and never throw', (t) => {
     const c = parseCommand(payload);
     t.false(c.ok);
   }
+});
+
+test('content/set through a real broker: 2,000 changes in a burst apply as a few, the last one wins, a few log lines', async (t) => {
+  t.timeout(60_000);
+  const port = await freePort();
+  const h = await startStage(`mqtt: { embedded: { port: ${port} }, healthIntervalS: 3600 }`);
+  t.teardown(() => h.stop());
+  const changes: Array<string | null> = [];
+  h.bus.on('contentChanged', ({ contentId }) => changes.push(contentId));
+  const player = await Subscriber.connect(`mqtt://127.0.0.1:${port}`, ['glance/glance-1/status']);
+  t.teardown(() => player.close());
+  await player.waitFor('online', () => player.messages.some((m) => m.json?.state === 'online'));
+  const started = Date.now();
+  for (let i = 0; i < 2000; i++) player.client.publish('glance/glance-1/content/set', `promo-${i}`, { qos: 0 });
+  await player.waitFor('the last id applied', () => changes.at(-1) === 'promo-1999', 15_000);
+  const seconds = (Date.now() - started) / 1000;
+  t.is(changes[0], 'promo-0', 'the first change applies at once');
+  t.true(changes.length <= Math.ceil(seconds) + 1, `${changes.length} changes applied in ${seconds.toFixed(1)} s (at most one a second)`);
+  const lines = h.entries().filter((e) => String(e.msg).startsWith('content now playing'));
+  t.is(lines.length, changes.length, 'one line per applied change, not per message');
+  t.like(h.probe(), { inputs_rejected: 0 });
+});
+
+test('ContentThrottle: a change within the interval is held and the newest held one wins; the same id is no change', async (t) => {
+  const { log } = captureLogger();
+  const applied: Array<string | null> = [];
+  const th = new ContentThrottle({ log, onChange: (id) => applied.push(id), minIntervalMs: 100 });
+  t.teardown(() => th.stop());
+  th.offer('a');
+  th.offer('b');
+  th.offer(null);
+  th.offer('c');
+  t.deepEqual(applied, ['a']);
+  t.is(th.contentId, 'a');
+  await sleep(200);
+  t.deepEqual(applied, ['a', 'c'], 'after the interval, the last offer wins');
+  th.offer('c');
+  await sleep(200);
+  t.deepEqual(applied, ['a', 'c'], 'the id already playing changes nothing');
+  th.offer(null);
+  t.deepEqual(applied, ['a', 'c', null], 'clearing is a change like any other');
+});
+
+test('ContentThrottle: 10 change lines a minute, then one summary line for the rest', (t) => {
+  const { log, entries } = captureLogger();
+  let now = 0;
+  const th = new ContentThrottle({ log, onChange: () => {}, minIntervalMs: 0, now: () => now });
+  for (let i = 0; i < 25; i++) th.offer(`id-${i}`);
+  t.is(entries().length, 10, 'the first 10 changes of the minute are logged');
+  now += 60_000;
+  th.offer('next');
+  const after = entries().slice(10);
+  t.is(after.length, 2);
+  t.like(after[0], { changes: 15, contentId: 'id-24', msg: 'content changed 15 more time(s) in the last minute (not logged one by one); now playing: id-24' });
+  t.like(after[1], { contentId: 'next', previous: 'id-24' });
+  th.stop();
+  t.is(entries().length, 12, 'nothing left to sum up at stop');
 });
