@@ -25,7 +25,7 @@ test('broker down for 35 s: the daemon keeps its messages in the outbox and deli
   });
   await sub.subscribeAsync(['glance/glance-1/visit', 'glance/glance-1/stats'], { qos: 1 });
 
-  const d = await startDaemon(t, `capture: { source: demo, fps: 2 }\nmqtt: { url: "${broker.url}", reconnectMinMs: 200, reconnectMaxMs: 2000, healthIntervalS: 3600 }\ndashboard: { port: 0 }`);
+  const d = await startDaemon(t, `capture: { source: demo, fps: 2 }\nmqtt: { url: "${broker.url}", visits: true, reconnectMinMs: 200, reconnectMaxMs: 2000, healthIntervalS: 3600 }\ndashboard: { port: 0 }`);
   await until('first visits published', d.health, (h) => h.mqtt.connected && h.mqtt.outbox_acked >= 2, 60_000);
   await broker.kill();
   const outageStart = Date.now();

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { maskCredentials } from '../config/mask.ts';
 import { ConfigError } from '../core/errors.ts';
 
 /**
@@ -31,7 +32,7 @@ export const SOURCE_FORMS = 'auto, demo, v4l2:/dev/videoN, libcamera:N, rtsp://â
 export function parseSourceSpec(value: string, cwd = process.cwd()): SourceSpec {
   const text = value.trim();
   const bad = (why: string): never => {
-    throw new ConfigError(`capture.source ${JSON.stringify(maskUrlCredentials(value))}: ${why}`);
+    throw new ConfigError(`capture.source ${JSON.stringify(maskCredentials(value))}: ${why}`);
   };
   if (text === 'auto') return { kind: 'auto' };
   if (text === 'demo') return { kind: 'demo' };
@@ -90,13 +91,17 @@ function checkUrl(text: string, bad: (why: string) => never): string {
   return text;
 }
 
-/** Hides the password of every scheme://user:password@host URL in a text (logs, health, errors). */
-export function maskUrlCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/[^/:@\s]*:)[^/@\s]*@/gi, '$1***@');
+/**
+ * A readable name of the source for logs and health: credentials masked (a gst pipeline can carry
+ * them in a location URL or a user-pw property), gst pipelines shortened after masking, so a cut
+ * cannot split a password from the @ or = that marks it.
+ */
+export function describeSource(spec: SourceSpec): string {
+  const text = maskCredentials(plainDescription(spec));
+  return spec.kind === 'gst' && text.length > 84 ? `${text.slice(0, 81)}...` : text;
 }
 
-/** A readable name of the source for logs and health (credentials masked, gst pipelines shortened). */
-export function describeSource(spec: SourceSpec): string {
+function plainDescription(spec: SourceSpec): string {
   switch (spec.kind) {
     case 'auto':
     case 'demo':
@@ -107,16 +112,21 @@ export function describeSource(spec: SourceSpec): string {
       return `libcamera:${spec.camera}`;
     case 'rtsp':
     case 'http':
-      return maskUrlCredentials(spec.url);
+      return spec.url;
     case 'file':
       return `file:${spec.path}`;
     case 'images':
       return `images:${spec.dir}`;
-    case 'gst': {
-      const text = spec.argv.join(' ');
-      return `gst:${text.length > 80 ? text.slice(0, 77) + '...' : text}`;
-    }
+    case 'gst':
+      return `gst:${spec.argv.map(quoteSpaced).join(' ')}`;
   }
+}
+
+/** user-pw=my secret â†’ user-pw="my secret": a value with spaces stays one value, masked whole. */
+function quoteSpaced(arg: string): string {
+  if (!/\s/.test(arg)) return arg;
+  const m = /^([\w.-]+=)(.*)$/s.exec(arg);
+  return m ? `${m[1]}"${m[2]}"` : `"${arg}"`;
 }
 
 // ---- gst:PIPELINE -------------------------------------------------------------------------------

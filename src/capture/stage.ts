@@ -7,6 +7,7 @@ import { detectSource } from './auto-detect.ts';
 import type { CaptureConfig } from '../config/capture.ts';
 import { FpsMeter } from './fps-meter.ts';
 import { FramePool } from './frame-pool.ts';
+import { maskCredentials } from '../config/mask.ts';
 import { parseSourceSpec } from './source-spec.ts';
 import { prepareSource, type PreparedSource } from './sources.ts';
 import { Supervisor, type CaptureState } from './supervisor.ts';
@@ -91,7 +92,7 @@ export class CaptureStage implements Stage {
     const counters = this.opts.frames.counters;
     return {
       state: this.supervisor?.state ?? 'idle',
-      source: this.prepared?.description ?? this.opts.config.source,
+      source: this.prepared?.description ?? maskCredentials(this.opts.config.source),
       width: this.opts.config.width,
       height: this.opts.config.height,
       fps: Math.round(this.fps.fps() * 10) / 10,

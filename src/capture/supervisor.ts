@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { CaptureConfig } from '../config/capture.ts';
 import type { FramePool } from './frame-pool.ts';
 import type { Launcher, RunEnd, SourceRun } from './run.ts';
-import { maskUrlCredentials } from './source-spec.ts';
+import { maskCredentials } from '../config/mask.ts';
 
 /**
  * starting: a run was launched, no frame yet · streaming: frames arrive · stalled: no frame for
@@ -143,7 +143,7 @@ export class Supervisor {
   /** ffmpeg can print a line per frame when a stream is damaged: log a few, count the rest. */
   private stderr(label: string, text: string): void {
     // ffmpeg quotes the input URL in its errors, password included.
-    const line = maskUrlCredentials(text);
+    const line = maskCredentials(text);
     this.lastStderr = line;
     const now = performance.now();
     const windowMs = this.opts.stderrWindowMs ?? 10_000;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { loadConfig, maskSecrets } from '../config/load.ts';
+import { loadConfig } from '../config/load.ts';
+import { maskSecrets } from '../config/mask.ts';
 import { exitCodeOf } from '../core/errors.ts';
 
 export function registerConfigCommands(program: Command): void {

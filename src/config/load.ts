@@ -4,7 +4,6 @@ import { Value } from '@sinclair/typebox/value';
 import { Kind, type TSchema } from '@sinclair/typebox';
 import { LineCounter, parseDocument, isMap, isSeq, type Node as YamlNode } from 'yaml';
 import { GlanceConfig } from './schema.ts';
-import { MASK } from './secret.ts';
 import { ConfigError } from '../core/errors.ts';
 
 export const DEFAULT_CONFIG_PATHS = ['/etc/glance/glance.yaml', './config/glance.yaml'];
@@ -165,22 +164,4 @@ function parseEnvValue(value: string, schema: TSchema): unknown {
     default:
       return value;
   }
-}
-
-const SECRET_KEYS = new Set(['password', 'token', 'key']);
-
-/** A deep copy with every secret masked, for `config check` output and the dashboard's /api/config. */
-export function maskSecrets(value: unknown, key = ''): unknown {
-  if (SECRET_KEYS.has(key) && value !== undefined) {
-    // File and credential references are not secret themselves, but keep output uniform.
-    return typeof value === 'string' ? MASK : value;
-  }
-  if (Array.isArray(value)) return value.map((v) => maskSecrets(v));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecrets(v, k)]));
-  }
-  if (typeof value === 'string' && /^[a-z]+:\/\/[^/@\s]+:[^/@\s]+@/i.test(value)) {
-    return value.replace(/(\/\/[^/:@\s]+:)[^/@\s]+@/, `$1${MASK}@`);
-  }
-  return value;
 }

@@ -43,6 +43,17 @@ export const MqttConfig = Type.Object(
     ),
     healthIntervalS: Type.Number({ default: 30, minimum: 1, description: 'seconds between retained health messages' }),
     liveIntervalS: Type.Number({ default: 0, minimum: 0, description: 'seconds between live (people in view) messages; 0 disables the live topic' }),
+    visits: Type.Boolean({
+      default: false,
+      description:
+        'opt-in: publish one `visit` message per person (age band, gender, dominant emotion, dwell and attention seconds, start and end times to the millisecond, content id), NOT k-anonymised; the /notice page then says so. Off: no per-person record is written or sent, only k-anonymised per-minute stats',
+    }),
+    visitMaxAgeS: Type.Integer({
+      default: 3600,
+      minimum: 1,
+      description:
+        'an undelivered visit message (broker unreachable) is deleted from the outbox this long after it was queued: per-person rows stay on disk only as long as it takes to deliver them. One hour rides out a broker restart or a short outage; the per-minute stats still arrive after a longer one',
+    }),
     outboxMax: Type.Integer({ default: 100000, minimum: 10, description: 'most unsent visit/stats messages kept; beyond it the oldest are dropped (counted)' }),
     homeAssistant: Type.Boolean({ default: false, description: 'publish Home Assistant MQTT discovery for people in view, watchers per hour, device health' }),
     homeAssistantPrefix: Type.String({ default: 'homeassistant', pattern: '^[^#+/][^#+]*$', description: 'Home Assistant discovery prefix' }),

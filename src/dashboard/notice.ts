@@ -1,5 +1,6 @@
 import type { DeviceConfig } from '../config/device.ts';
 import type { PrivacyConfig } from '../config/privacy.ts';
+import type { MqttConfig } from '../config/telemetry.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -9,10 +10,11 @@ export function escapeHtml(text: string): string {
  * The printable signage notice for the shop window. The EU AI Act (Art. 50(3)) asks deployers of an
  * emotion recognition or biometric categorisation system to inform the people exposed to it; this
  * page states, in plain words, that measurement is in use, what is inferred (emotion only when it is
- * switched on), that nothing is stored about individuals, and whom to contact. Config values are
- * escaped: the operator contact is free text.
+ * switched on), that nothing is stored about individuals (or, with mqtt.visits on, that a record of
+ * each visit is sent to the back office), and whom to contact. Config values are escaped: the
+ * operator contact is free text.
  */
-export function renderNotice(device: DeviceConfig, privacy: PrivacyConfig): string {
+export function renderNotice(device: DeviceConfig, privacy: PrivacyConfig, mqtt: Pick<MqttConfig, 'enabled' | 'visits' | 'visitMaxAgeS'>): string {
   const inferred = ['approximate age band', 'gender', ...(privacy.emotion ? ['facial expression (emotion)'] : []), 'whether and how long people look at the screen'];
   const contact = device.operatorContact.trim();
   const place = [device.name, device.location].filter((s) => s.trim() !== '').map(escapeHtml).join(' · ');
@@ -41,7 +43,7 @@ ${contact === '' ? '<p class="setup-warning no-print">No operator contact is con
   <h2>What is kept</h2>
   <ul>
     <li><strong>No images or video</strong> are recorded, stored or sent anywhere.</li>
-    <li><strong>Nothing is stored about individuals</strong>: no faces, no identifiers, no profiles; you are not recognised or followed between visits.</li>
+    ${mqtt.enabled && mqtt.visits ? visitRecords(privacy, mqtt.visitMaxAgeS) : '<li><strong>Nothing is stored about individuals</strong>: no faces, no identifiers, no profiles; you are not recognised or followed between visits.</li>'}
     <li>Only counts per minute are kept, grouped so that no group smaller than ${privacy.kAnonymity} people is ever reported, and deleted after ${privacy.retentionDays} days.</li>
   </ul>
   <p class="act">${escapeHtml(aiAct)}</p>
@@ -52,4 +54,18 @@ ${contact === '' ? '<p class="setup-warning no-print">No operator contact is con
 </body>
 </html>
 `;
+}
+
+/** mqtt.visits on: one record per person leaves the device, so the notice must say what it holds. */
+function visitRecords(privacy: PrivacyConfig, maxAgeS: number): string {
+  const fields = ['approximate age band', 'gender', ...(privacy.emotion ? ['facial expression'] : []), 'how long you were in view and looked at the screen, and when', 'the content shown'];
+  return (
+    '<li><strong>No faces, no identifiers, no profiles</strong>: you are not recognised or followed between visits.</li>\n' +
+    `    <li><strong>A record of each visit is sent to the operator's back-office system</strong>: ${escapeHtml(fields.join(', '))}. It is not grouped with other people's; this device keeps it only until it is delivered, at most ${duration(maxAgeS)}.</li>`
+  );
+}
+
+function duration(s: number): string {
+  const [n, unit] = s % 3600 === 0 ? [s / 3600, 'hour'] : s >= 60 ? [Math.round(s / 60), 'minute'] : [s, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }

@@ -2,7 +2,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import type { Logger } from 'pino';
 import type { PrivacyConfig } from '../config/privacy.ts';
 import type { DeviceConfig } from '../config/device.ts';
-import { maskSecrets } from '../config/load.ts';
+import type { MqttConfig } from '../config/telemetry.ts';
+import { maskSecrets } from '../config/mask.ts';
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { GlanceEvents } from '../core/types.ts';
@@ -25,6 +26,8 @@ export interface DashboardDeps {
   config: DashboardConfig;
   device: DeviceConfig;
   privacy: PrivacyConfig;
+  /** Whether per-visit messages leave the box, which the notice must then say. */
+  mqtt: Pick<MqttConfig, 'enabled' | 'visits' | 'visitMaxAgeS'>;
   /** The effective config, served masked by /api/config. */
   fullConfig: unknown;
   log: Logger;
@@ -94,7 +97,7 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
 
   registerAssets(app, assets);
   app.get('/notice', { config: { public: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(renderNotice(deps.device, deps.privacy)),
+    reply.type('text/html; charset=utf-8').send(renderNotice(deps.device, deps.privacy, deps.mqtt)),
   );
 
   app.get('/api/health', async () => healthView.message());

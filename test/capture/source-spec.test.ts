@@ -1,5 +1,6 @@
 import test from 'ava';
-import { describeSource, maskUrlCredentials, parseSourceSpec, splitArgs } from '../../src/capture/source-spec.ts';
+import { describeSource, parseSourceSpec, splitArgs } from '../../src/capture/source-spec.ts';
+import { maskCredentials } from '../../src/config/mask.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 
 test('every documented source form parses to what it names', (t) => {
@@ -61,12 +62,26 @@ test('a bad source string is a ConfigError that names the value and says what is
 });
 
 test('passwords in URLs are masked wherever they appear', (t) => {
-  t.is(maskUrlCredentials('rtsp://admin:hunter2@10.0.0.5/live'), 'rtsp://admin:***@10.0.0.5/live');
-  t.is(maskUrlCredentials('[rtsp @ 0x1] rtsp://a:b@h/x: 401 and http://c:d@e/'), '[rtsp @ 0x1] rtsp://a:***@h/x: 401 and http://c:***@e/');
-  t.is(maskUrlCredentials('rtsp://10.0.0.5/live'), 'rtsp://10.0.0.5/live');
+  t.is(maskCredentials('rtsp://admin:hunter2@10.0.0.5/live'), 'rtsp://admin:***@10.0.0.5/live');
+  t.is(maskCredentials('[rtsp @ 0x1] rtsp://a:b@h/x: 401 and http://c:d@e/'), '[rtsp @ 0x1] rtsp://a:***@h/x: 401 and http://c:***@e/');
+  t.is(maskCredentials('rtsp://10.0.0.5/live'), 'rtsp://10.0.0.5/live');
   t.is(describeSource(parseSourceSpec('rtsp://admin:hunter2@10.0.0.5/live')), 'rtsp://admin:***@10.0.0.5/live');
   const err = t.throws(() => parseSourceSpec('rtsp://admin:hunter2@'));
   t.false(err?.message.includes('hunter2'));
+});
+
+test('the description of a gst pipeline or a URL with a token masks every credential, also when the pipeline is shortened', (t) => {
+  const gst = describeSource(
+    parseSourceSpec('gst:rtspsrc location=rtsp://admin:hunter2@10.0.0.5:554/live user-pw="two words" latency=0 ! rtph264depay ! h264parse ! avdec_h264 ! fdsink'),
+  );
+  t.true(gst.startsWith('gst:rtspsrc location=rtsp://admin:***@10.0.0.5:554/live user-pw=*** latency=0 '), gst);
+  t.true(gst.endsWith('...') && gst.length === 84, 'long pipelines are still shortened');
+  t.notRegex(gst, /hunter2|two|words/);
+  // Shortened before masking, this one would end in "rtsp://u:hun", with no @ left to find the password by.
+  const cut = describeSource(parseSourceSpec(`gst:${'queue ! '.repeat(6)}rtspsrc location=rtsp://u:hunter2@cam/x ! fdsink`));
+  t.true(cut.endsWith('...'));
+  t.notRegex(cut, /hun/);
+  t.is(describeSource(parseSourceSpec('http://cam/video.mjpg?token=hunter2')), 'http://cam/video.mjpg?token=***');
 });
 
 test('CaptureStage.start rejects a bad source with that ConfigError (exit code 2) before launching anything', async (t) => {

@@ -2,7 +2,8 @@ import test from 'ava';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseConfig, loadConfig, maskSecrets, envNameFor } from '../../src/config/load.ts';
+import { parseConfig, loadConfig, envNameFor } from '../../src/config/load.ts';
+import { maskSecrets } from '../../src/config/mask.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 
 test('empty config gives every default', (t) => {

@@ -24,7 +24,7 @@ test('logs never contain secrets, base64 blobs or image data', async (t) => {
     `storage: { dataDir: "${path.join(dir, 'data')}" }`,
     'capture: { source: demo, fps: 3 }',
     'inference: { providers: [cpu] }',
-    `mqtt: { embedded: { port: 0, username: glance, password: { file: "${path.join(dir, 'mqtt-password')}" } }, healthIntervalS: 2 }`,
+    `mqtt: { visits: true, embedded: { port: 0, username: glance, password: { file: "${path.join(dir, 'mqtt-password')}" } }, healthIntervalS: 2 }`,
     `dashboard: { port: 0, token: { file: "${path.join(dir, 'dashboard-token')}" } }`,
     'log: { level: debug }',
   ]);

@@ -59,7 +59,7 @@ export async function dashboardWiring(yaml: string, logLevel?: string) {
   const bus = new EventBus<GlanceEvents>(log);
   const health = new HealthRegistry();
   const { storeStage, dir } = await startStore(config, bus, health, log);
-  const deps = { config: config.dashboard, device: config.device, privacy: config.privacy, fullConfig: config, log, bus, health };
+  const deps = { config: config.dashboard, device: config.device, privacy: config.privacy, mqtt: config.mqtt, fullConfig: config, log, bus, health };
   return { config, lines, bus, health, storeStage, dir, deps };
 }
 

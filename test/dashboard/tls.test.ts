@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import test from 'ava';
-import { maskSecrets, parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import { maskSecrets } from '../../src/config/mask.ts';
 import { ConfigError, ResourceError } from '../../src/core/errors.ts';
 import { makePki, opensslPath, type TestPki } from '../telemetry/mqtt/certs.ts';
 import { tempDir } from '../telemetry/mqtt/harness.ts';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { IClientOptions } from 'mqtt';
+import { maskCredentials } from '../../config/mask.ts';
 import { resolveSecret, type Secret } from '../../config/secret.ts';
 import type { MqttConfig } from '../../config/telemetry.ts';
 import { ConfigError, ResourceError } from '../../core/errors.ts';
@@ -9,21 +10,9 @@ import { isLoopbackHost } from '../../core/loopback.ts';
 /** Where the client connects, with credentials and TLS material already loaded. */
 export interface BrokerTarget {
   url: string;
-  /** The URL without credentials: safe for logs, health and the dashboard. */
+  /** The URL with its credentials masked: safe for logs, health and the dashboard. */
   display: string;
   options: Pick<IClientOptions, 'username' | 'password' | 'ca' | 'cert' | 'key' | 'rejectUnauthorized'>;
-}
-
-/** Strips user:password@ from a broker URL. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
 }
 
 function readPem(file: string, key: 'ca' | 'cert' | 'key'): Buffer {
@@ -65,7 +54,7 @@ export function externalTarget(config: MqttConfig & { url: string }, env: NodeJS
   }
   return {
     url: config.url,
-    display: redactUrl(config.url),
+    display: maskCredentials(config.url),
     options: { username: config.username, password, ...tls, rejectUnauthorized: true },
   };
 }

@@ -55,6 +55,7 @@ export class Outbox {
   private readonly insert;
   private readonly deleteOne;
   private readonly deleteOldest;
+  private readonly deleteVisitsBefore;
   private readonly selectAfter;
   private readonly enqueueTx;
   private readonly countAll;
@@ -70,6 +71,8 @@ export class Outbox {
     this.insert = db.prepare('INSERT INTO outbox (topic, payload, qos, retain, created_at) VALUES (?, ?, ?, ?, ?)');
     this.deleteOne = db.prepare('DELETE FROM outbox WHERE id = ?');
     this.deleteOldest = db.prepare('DELETE FROM outbox WHERE id IN (SELECT id FROM outbox ORDER BY id LIMIT ?)');
+    // By the topic's last level: it names the message kind, whatever prefix or device id queued it.
+    this.deleteVisitsBefore = db.prepare("DELETE FROM outbox WHERE created_at < ? AND substr(topic, -6) = '/visit'");
     this.selectAfter = db.prepare('SELECT id, topic, payload, qos, retain, created_at FROM outbox WHERE id > ? ORDER BY id LIMIT ?');
     this.countAll = db.prepare('SELECT COUNT(*) AS n FROM outbox');
     this.count = (this.countAll.get() as { n: number }).n;
@@ -85,9 +88,12 @@ export class Outbox {
     });
   }
 
-  /** Adds a message at the end; returns its row id. May drop the oldest rows to stay within max. */
-  enqueue(msg: OutboxMessage): number {
-    const { id, dropped } = this.enqueueTx(msg, (this.opts.now ?? Date.now)()) as { id: number; dropped: number };
+  /**
+   * Adds a message at the end; returns its row id. May drop the oldest rows to stay within max.
+   * createdAt (default now) is when the message was made, for a message held in memory first.
+   */
+  enqueue(msg: OutboxMessage, createdAt = (this.opts.now ?? Date.now)()): number {
+    const { id, dropped } = this.enqueueTx(msg, createdAt) as { id: number; dropped: number };
     if (dropped > 0) this.noteDropped(dropped);
     return id;
   }
@@ -108,6 +114,16 @@ export class Outbox {
   delete(id: number): boolean {
     const removed = this.deleteOne.run(id).changes > 0;
     if (removed) this.count -= 1;
+    return removed;
+  }
+
+  /**
+   * Deletes the visit rows (per-person records) queued before beforeMs, all of them when omitted;
+   * returns how many went. Stats rows are aggregates and stay.
+   */
+  deleteVisits(beforeMs = Number.MAX_SAFE_INTEGER): number {
+    const removed = this.deleteVisitsBefore.run(beforeMs).changes;
+    this.count -= removed;
     return removed;
   }
 

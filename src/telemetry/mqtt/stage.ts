@@ -17,7 +17,9 @@ import { BrokerLink } from './link.ts';
 import { commandResultMessage, liveMessage, statsMessage, statusMessage, visitMessage } from './messages.ts';
 import { Outbox, type SqliteDatabase } from './outbox.ts';
 import { OutboxPump } from './outbox-pump.ts';
+import { OutboxWriter } from './outbox-writer.ts';
 import { topicsFor, type Topics } from './topics.ts';
+import { VisitExpiry } from './visit-expiry.ts';
 import { healthMessage } from '../health/message.ts';
 import { ProcessStats } from '../health/process-stats.ts';
 import { WatchersWindow } from '../health/watchers-window.ts';
@@ -49,14 +51,17 @@ const STOP_STATUS_MS = 2000;
 
 /**
  * Publishes Glance's events to back-office systems over MQTT and takes their inputs (content now
- * playing, commands). Visits and stats go through the SQLite outbox (durable, in order, deleted on
- * PUBACK); status, health, live and command results are current state and are sent only while connected.
+ * playing, commands). Stats, and visits when mqtt.visits opts in, go through the SQLite outbox
+ * (durable, in order, deleted on PUBACK; visit rows expire after mqtt.visitMaxAgeS); status, health,
+ * live and command results are current state and are sent only while connected.
  */
 export class MqttStage implements Stage {
   readonly name = 'mqtt';
   private topics!: Topics;
   private outbox: Outbox | undefined;
   private pump: OutboxPump | undefined;
+  private writer: OutboxWriter | undefined;
+  private expiry: VisitExpiry | undefined;
   private link: BrokerLink | undefined;
   private broker: EmbeddedBroker | undefined;
   private target: BrokerTarget | undefined;
@@ -74,15 +79,19 @@ export class MqttStage implements Stage {
 
   async start(signal: AbortSignal): Promise<void> {
     const { config, device, log, health } = this.deps;
+    const store = this.deps.storeStage.store;
     if (!config.enabled) {
       log.info('mqtt disabled (mqtt.enabled: false)');
+      // Nothing will deliver visit rows an earlier run queued: they go (stats rows wait for retention).
+      if (store) new VisitExpiry(new Outbox(store.db, { max: config.outboxMax, log }), { visits: false, maxAgeS: 0, log }).start();
       return;
     }
-    const store = this.deps.storeStage.store;
     if (!store) throw new Error('mqtt: the store stage has not started (it must start before mqtt: the outbox lives in its database)');
     const env = this.deps.env ?? process.env;
     this.topics = topicsFor(config.prefix, device.id);
     this.outbox = new Outbox(store.db, { max: config.outboxMax, log });
+    this.expiry = new VisitExpiry(this.outbox, { visits: config.visits, maxAgeS: config.visitMaxAgeS, log });
+    this.expiry.start();
     if (this.outbox.depth > 0) log.info({ outboxDepth: this.outbox.depth }, `mqtt outbox: replaying ${this.outbox.depth} unsent message(s)`);
     this.process = new ProcessStats(store.db.name && store.db.name !== ':memory:' ? path.dirname(path.resolve(store.db.name)) : null);
 
@@ -116,6 +125,7 @@ export class MqttStage implements Stage {
     this.pump = new OutboxPump(this.outbox, link, log);
     const content = new ContentThrottle({ log, onChange: (contentId) => this.deps.bus.emit('contentChanged', { contentId }) });
     this.content = content;
+    this.writer = new OutboxWriter(this.outbox, { log, onWritten: () => this.pump?.pump() });
     this.inputs = new InputsHandler({
       topics: this.topics,
       log,
@@ -124,7 +134,7 @@ export class MqttStage implements Stage {
     });
 
     const { bus } = this.deps;
-    bus.on('visit', (visit) => this.enqueue(this.topics.visit, JSON.stringify(visitMessage(device.id, visit)), false), this);
+    if (config.visits) bus.on('visit', (visit) => this.enqueue(this.topics.visit, JSON.stringify(visitMessage(device.id, visit)), false), this);
     bus.on('live', (view) => (this.latestLive = view), this);
     if (typeof store.onMinuteCommit === 'function') {
       // Stats rows commit in the same transaction as their minute: a crash between the two cannot
@@ -144,12 +154,14 @@ export class MqttStage implements Stage {
     this.deps.bus.removeListeners(this);
     for (const t of this.timers.splice(0)) clearInterval(t);
     this.content?.stop();
+    this.expiry?.stop();
     const { link, pump } = this;
     if (link && pump) {
       // Stages upstream stopped first, so the last visits and minute are queued: send what we can.
       if (link.connected) await pump.drain(STOP_DRAIN_MS);
       await link.stop(() => this.publishAcked(this.topics.status, JSON.stringify(statusMessage(this.deps.device.id, 'offline', 'stopped')), true, STOP_STATUS_MS));
       pump.stop();
+      this.writer?.stop();
       if (this.outbox && this.outbox.depth > 0) this.deps.log.info({ outboxDepth: this.outbox.depth }, 'mqtt: unsent messages stay in the outbox for the next start');
     }
     this.link = undefined;
@@ -173,15 +185,16 @@ export class MqttStage implements Stage {
     this.publishHealth();
   }
 
-  /** Durable path: into SQLite first, then to the broker when connected. */
+  /** Durable path: into SQLite first (held in memory while the disk is full), then to the broker when connected. */
   private enqueue(topic: string, payload: string, retain: boolean, inStoreTransaction = false): void {
     const outbox = this.outbox;
     if (!outbox) return;
-    outbox.enqueue({ topic, payload, qos: 1, retain });
     if (!inStoreTransaction) {
-      this.pump?.pump();
+      this.writer?.write({ topic, payload, qos: 1, retain });
       return;
     }
+    // Inside the store's transaction a failure is the store's to handle (Store.onMinuteCommit).
+    outbox.enqueue({ topic, payload, qos: 1, retain });
     // Not before the store's transaction has committed (or rolled back): then count and send.
     setImmediate(() => {
       if (this.outbox !== outbox || !this.pump) return;
@@ -289,6 +302,10 @@ export class MqttStage implements Stage {
       last_error: this.link?.lastError ?? null,
       outbox_depth: this.outbox?.depth ?? 0,
       outbox_dropped: this.outbox?.dropped ?? 0,
+      visits: this.deps.config.visits,
+      visits_expired: this.expiry?.expired ?? 0,
+      held_in_memory: this.writer?.waiting ?? 0,
+      held_dropped: this.writer?.dropped ?? 0,
       in_flight: pump?.inFlight ?? 0,
       outbox_sent: pump?.counts.sent ?? 0,
       outbox_resent: pump?.counts.resent ?? 0,

@@ -7,6 +7,8 @@ export interface RetentionResult {
   cutoff: string;
   minutes: number;
   cells: number;
+  /** Outbox rows (undelivered MQTT messages) queued before the cut-off. */
+  outbox: number;
   backups: number;
 }
 
@@ -14,15 +16,18 @@ const DAY_MS = 86_400_000;
 
 /**
  * privacy.retentionDays: deletes stored minutes that started before now − retentionDays (rounded
- * down to a minute), in one transaction, and migration backups older than that, since they hold
+ * down to a minute) and outbox rows queued before then (a broker that never came back must not keep
+ * data past retention), in one transaction, and migration backups older than that, since they hold
  * the same aggregates. secure_delete (set at open) overwrites the freed pages.
  */
 export function applyRetention(db: Database.Database, dataDir: string, retentionDays: number, nowMs: number): RetentionResult {
   const cutoffMs = Math.floor((nowMs - retentionDays * DAY_MS) / 60_000) * 60_000;
   const cutoffS = cutoffMs / 1000;
-  const { minutes, cells } = db.transaction(() => ({
+  const { minutes, cells, outbox } = db.transaction(() => ({
     cells: db.prepare('DELETE FROM minute_aggregates WHERE minute < ?').run(cutoffS).changes,
     minutes: db.prepare('DELETE FROM minute_counters WHERE minute < ?').run(cutoffS).changes,
+    // created_at is Unix milliseconds (telemetry/mqtt/outbox.ts).
+    outbox: db.prepare('DELETE FROM outbox WHERE created_at < ?').run(cutoffMs).changes,
   })).immediate();
   let backups = 0;
   const dir = path.join(dataDir, 'backups');
@@ -40,5 +45,5 @@ export function applyRetention(db: Database.Database, dataDir: string, retention
       backups++;
     }
   }
-  return { cutoff: new Date(cutoffMs).toISOString(), minutes, cells, backups };
+  return { cutoff: new Date(cutoffMs).toISOString(), minutes, cells, outbox, backups };
 }

@@ -142,7 +142,7 @@ export class StoreStage implements Stage {
     if (!store?.isOpen) return;
     try {
       const r = store.retain();
-      if (r.minutes + r.cells + r.backups > 0) this.deps.log.info(r, 'retention: old data deleted');
+      if (r.minutes + r.cells + r.outbox + r.backups > 0) this.deps.log.info(r, 'retention: old data deleted');
     } catch (err) {
       this.deps.log.error({ err }, 'retention failed; will retry tomorrow');
     }

@@ -18,7 +18,7 @@ function tryConnect(url: string, opts: mqtt.IClientOptions): Promise<string> {
 test('with no mqtt.url an embedded broker listens on the configured host/port; a client receives status and visit', async (t) => {
   t.timeout(60_000);
   const port = await freePort();
-  const h = await startStage(`mqtt: { embedded: { host: 127.0.0.1, port: ${port} }, healthIntervalS: 3600 }`);
+  const h = await startStage(`mqtt: { visits: true, embedded: { host: 127.0.0.1, port: ${port} }, healthIntervalS: 3600 }`);
   t.teardown(() => h.stop());
   const url = `mqtt://127.0.0.1:${port}`;
   const sub = await Subscriber.connect(url, ['glance/glance-1/#']);
@@ -62,7 +62,7 @@ test('an embedded port already in use is a resource error naming host and port',
 test('stop releases every bus listener the stage added', async (t) => {
   t.timeout(60_000);
   const port = await freePort();
-  const h = await startStage(`mqtt: { embedded: { host: 127.0.0.1, port: ${port} }, healthIntervalS: 3600 }`);
+  const h = await startStage(`mqtt: { visits: true, embedded: { host: 127.0.0.1, port: ${port} }, healthIntervalS: 3600 }`);
   t.teardown(() => h.stop());
   const events = ['visit', 'live', 'minuteClosed'] as const;
   // This store has no onMinuteCommit hook, so minutes come from the bus.

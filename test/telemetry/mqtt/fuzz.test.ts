@@ -12,7 +12,7 @@ test('fuzzed content/set and command payloads are rejected and the daemon keeps 
   t.timeout(90_000);
   const broker = await startBroker();
   t.teardown(() => broker.stop());
-  const h = await startStage(`mqtt: { url: "${broker.url}", healthIntervalS: 3600 }`);
+  const h = await startStage(`mqtt: { url: "${broker.url}", visits: true, healthIntervalS: 3600 }`);
   t.teardown(() => h.stop());
   const base = 'glance/glance-1';
   const changes: Array<string | null> = [];

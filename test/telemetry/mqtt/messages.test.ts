@@ -18,6 +18,7 @@ test('every published message validates against its schema; status online → of
 device: { id: box-7, name: Front window, location: Lobby }
 mqtt:
   url: ${broker.url}
+  visits: true
   prefix: shop
   healthIntervalS: 1
   liveIntervalS: 1

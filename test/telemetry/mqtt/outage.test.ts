@@ -17,7 +17,7 @@ test('broker killed for 20 s while visits keep coming: every visit arrives, in o
   t.teardown(() => broker.stop());
   const sub = await Subscriber.connect(broker.url, ['glance/glance-1/visit'], { clientId: `backoffice-${randomUUID().slice(0, 8)}`, clean: false });
   t.teardown(() => sub.close());
-  const h = await startStage(`mqtt: { url: "${broker.url}", reconnectMinMs: 200, reconnectMaxMs: 2000, healthIntervalS: 3600 }`);
+  const h = await startStage(`mqtt: { url: "${broker.url}", visits: true, reconnectMinMs: 200, reconnectMaxMs: 2000, healthIntervalS: 3600 }`);
   t.teardown(() => h.stop());
   await waitFor('the stage to connect', () => h.probe().connected === true, 10_000);
   t.true(h.probe().connected);

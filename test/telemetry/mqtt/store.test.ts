@@ -12,7 +12,7 @@ const MINUTE = Date.UTC(2025, 0, 1, 12, 0, 0);
 
 /** The store and MQTT stages wired as app.ts wires them, on a real database file and broker. */
 async function wired(dir: string, brokerUrl: string, clock: { now: number }) {
-  const config = parseConfig(`storage: { dataDir: "${dir}" }\nprivacy: { kAnonymity: 2 }\nmqtt: { url: "${brokerUrl}", healthIntervalS: 3600, reconnectMinMs: 200 }`);
+  const config = parseConfig(`storage: { dataDir: "${dir}" }\nprivacy: { kAnonymity: 2 }\nmqtt: { url: "${brokerUrl}", visits: true, healthIntervalS: 3600, reconnectMinMs: 200 }`);
   const { log, entries } = captureLogger();
   const bus = new EventBus<GlanceEvents>(log);
   const health = new HealthRegistry();

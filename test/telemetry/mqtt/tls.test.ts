@@ -35,6 +35,7 @@ function yaml(password: string, ca = pki.ca) {
   writeFileSync(secretFile, `${password}\n`, { mode: 0o600 });
   return `mqtt:
   url: ${broker.url}
+  visits: true
   ca: ${ca}
   cert: ${pki.clientCert}
   key: ${pki.clientKey}

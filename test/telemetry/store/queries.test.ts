@@ -150,10 +150,10 @@ test('retention deletes minutes and backups older than retentionDays, keeps the 
   utimesSync(oldBackup, new Date(now - 100 * day), new Date(now - 100 * day));
   utimesSync(unrelated, new Date(now - 100 * day), new Date(now - 100 * day));
   const r = store.retain();
-  t.deepEqual(r, { cutoff: new Date(now - 90 * day - 30_000).toISOString(), minutes: 1, cells: 1, backups: 1 });
+  t.deepEqual(r, { cutoff: new Date(now - 90 * day - 30_000).toISOString(), minutes: 1, cells: 1, outbox: 0, backups: 1 });
   t.deepEqual(rows(dir, 'SELECT minute FROM minute_counters'), [{ minute: Math.floor((now - 89 * day) / MIN) * 60 }]);
   t.false(existsSync(oldBackup));
   t.true(existsSync(newBackup));
   t.true(existsSync(unrelated), 'only Glance’s own backups are deleted');
-  t.deepEqual(store.retain(), { ...r, minutes: 0, cells: 0, backups: 0 }, 'idempotent');
+  t.deepEqual(store.retain(), { ...r, minutes: 0, cells: 0, outbox: 0, backups: 0 }, 'idempotent');
 });
