@@ -19,11 +19,12 @@ test('broker down for 35 s: the daemon keeps its messages in the outbox and deli
   const sub = await mqtt.connectAsync(broker.url, { clientId: 'fault-backoffice', clean: false, reconnectPeriod: 300, connectTimeout: 5000 });
   t.teardown(() => sub.end(true));
   sub.on('message', (topic, p) => {
-    if (!/\/(visit|stats)$/.test(topic)) return;
+    if (!/\/(visit|stats|breakdown)$/.test(topic)) return;
     deliveries++;
     ids.add(String(JSON.parse(p.toString()).message_id));
   });
-  await sub.subscribeAsync(['glance/glance-1/visit', 'glance/glance-1/stats'], { qos: 1 });
+  // breakdown too: an hour ending during the run queues one through the same outbox.
+  await sub.subscribeAsync(['glance/glance-1/visit', 'glance/glance-1/stats', 'glance/glance-1/breakdown'], { qos: 1 });
 
   const d = await startDaemon(t, `capture: { source: demo, fps: 2 }\nmqtt: { url: "${broker.url}", visits: true, reconnectMinMs: 200, reconnectMaxMs: 2000, healthIntervalS: 3600 }\ndashboard: { port: 0 }`);
   await until('first visits published', d.health, (h) => h.mqtt.connected && h.mqtt.outbox_acked >= 2, 60_000);

@@ -85,11 +85,11 @@ export interface LiveView {
 }
 
 /**
- * A closed minute of aggregates, one row per breakdown cell. Cells with fewer than privacy.kAnonymity
- * passers-by are merged into one row whose four keys are all 'other' (docs/metrics.md).
+ * One released breakdown cell of a period: its four keys and sums. Cells with fewer than
+ * privacy.kAnonymity passers-by in their period are merged into one row whose four keys are all
+ * 'other' (docs/metrics.md).
  */
-export interface MinuteAggregate {
-  minute: string; // ISO-8601 UTC, minute precision (seconds always :00)
+export interface BreakdownRow {
   ageBand: string;
   gender: string;
   emotion: string;
@@ -101,27 +101,44 @@ export interface MinuteAggregate {
   attentionS: number;
 }
 
-/** Totals of a closed minute: no breakdown, so not subject to k-anonymity. */
-export interface MinuteTotals {
-  frames: number;
-  faces: number;
+/** Sums without a breakdown: not cells, so not subject to k-anonymity. */
+export interface CountTotals {
   passersBy: number;
   watchers: number;
   dwellS: number;
   attentionS: number;
 }
 
+/** Totals of a closed minute, with the pipeline counters. */
+export interface MinuteTotals extends CountTotals {
+  frames: number;
+  faces: number;
+}
+
+/**
+ * A closed breakdown period (privacy.breakdownPeriod): its k-anonymised rows, final from now on
+ * (docs/metrics.md, "Differencing"), and its totals.
+ */
+export interface PeriodClosed {
+  /** ISO-8601 UTC start of the period. */
+  periodStart: string;
+  durationS: number;
+  rows: BreakdownRow[];
+  totals: CountTotals;
+  kAnonymity: number;
+}
+
 /**
  * A minute as stored, emitted after its transaction commits. The totals of that minute replace any
  * earlier message for the same minute (a minute is re-emitted, with its new totals, only if more data
- * for it arrives after it closed, e.g. a restart within the same minute).
+ * for it arrives after it closed, e.g. a restart within the same minute). A minute carries totals
+ * only: breakdowns leave the store per closed period, and `periods` holds those this commit closed
+ * (usually none; one when the minute was the last of its period).
  */
 export interface MinuteClosed {
   minute: string;
-  rows: MinuteAggregate[];
-  /** Always set by the store (optional only so hand-built test events stay short). */
-  totals?: MinuteTotals;
-  kAnonymity?: number;
+  totals: MinuteTotals;
+  periods: PeriodClosed[];
 }
 
 /** Events on the bus. */

@@ -8,8 +8,18 @@ interface MaybePartial {
   partialFrom: string | null;
 }
 
-/** Totals of a range, with the breakdowns the page shows. k-anonymity already applied. */
-export interface SummaryData extends MaybePartial {
+/**
+ * Breakdowns cover only the whole closed periods (privacy.breakdownPeriod, breakdownPeriodS long)
+ * inside the range asked for: [breakdownFrom, breakdownTo), both null when none fits.
+ */
+interface BreakdownSpan {
+  breakdownPeriodS: number;
+  breakdownFrom: string | null;
+  breakdownTo: string | null;
+}
+
+/** Totals of a range, with the breakdowns the page shows (over the breakdown span). k-anonymity already applied. */
+export interface SummaryData extends MaybePartial, BreakdownSpan {
   passersBy: number;
   watchers: number;
   attentionS: number;
@@ -18,18 +28,29 @@ export interface SummaryData extends MaybePartial {
   byAgeGender: Array<{ ageBand: string; gender: string; passersBy: number; watchers: number }>;
 }
 
-/** Columnar series: buckets[i] is the ISO start of bucket i; each series has one value per bucket. */
-export interface SeriesData extends MaybePartial {
+/**
+ * Columnar series: buckets[i] is the ISO start of bucket i; each series has one value per bucket.
+ * With a breakdown, a bucket's values are the closed periods inside it; totals are never suppressed.
+ */
+export interface SeriesData extends MaybePartial, BreakdownSpan {
   buckets: string[];
-  series: Array<{ key: string; passersBy: number[]; watchers: number[]; attentionS: number[]; dwellS: number[] }>;
+  series: Array<{ key: string } & Columns>;
+  totals: Columns;
+}
+
+interface Columns {
+  passersBy: number[];
+  watchers: number[];
+  attentionS: number[];
+  dwellS: number[];
 }
 
 /**
  * What the dashboard reads from the aggregate store. The dashboard depends on this shape only, so
  * its routes never reach into SQLite; the telemetry Store satisfies it as it is. Everything returned
  * has k-anonymity already applied. With includeOpen the minutes the store still holds in memory
- * (the one in progress) are counted too, k-anonymized together with the stored ones: a manager
- * looking at today's figures expects the last few minutes in them.
+ * (the one in progress) are counted in the totals too: a manager looking at today's figures expects
+ * the last few minutes in them. Breakdowns never include them (their period is not closed).
  */
 export interface DashboardDataSource {
   summary(range: { from: Date; to: Date; includeOpen?: boolean }): SummaryData | Promise<SummaryData>;

@@ -1,5 +1,5 @@
 import type { DeviceConfig } from '../config/device.ts';
-import type { PrivacyConfig } from '../config/privacy.ts';
+import type { BreakdownPeriod, PrivacyConfig } from '../config/privacy.ts';
 import type { MqttConfig } from '../config/telemetry.ts';
 
 export function escapeHtml(text: string): string {
@@ -44,7 +44,7 @@ ${contact === '' ? '<p class="setup-warning no-print">No operator contact is con
   <ul>
     <li><strong>No images or video</strong> are recorded, stored or sent anywhere.</li>
     ${mqtt.enabled && mqtt.visits ? visitRecords(privacy, mqtt.visitMaxAgeS) : '<li><strong>Nothing is stored about individuals</strong>: no faces, no identifiers, no profiles; you are not recognised or followed between visits.</li>'}
-    <li>Only counts per minute are kept, grouped so that no group smaller than ${privacy.kAnonymity} people is ever reported, and deleted after ${privacy.retentionDays} days.</li>
+    <li>Only counts per minute are kept, and deleted after ${privacy.retentionDays} days. Groups (age band, gender${privacy.emotion ? ', expression' : ''}, content shown) are reported only for whole past periods of ${periodWords(privacy.breakdownPeriod)}, and never a group smaller than ${privacy.kAnonymity} people in its period.</li>
   </ul>
   <p class="act">${escapeHtml(aiAct)}</p>
   <h2>Questions?</h2>
@@ -68,4 +68,11 @@ function visitRecords(privacy: PrivacyConfig, maxAgeS: number): string {
 function duration(s: number): string {
   const [n, unit] = s % 3600 === 0 ? [s / 3600, 'hour'] : s >= 60 ? [Math.round(s / 60), 'minute'] : [s, 'second'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** '1h' → 'one hour', '15m' → '15 minutes', '1d' → 'one day'. */
+function periodWords(p: BreakdownPeriod): string {
+  const n = Number.parseInt(p, 10);
+  const unit = p.endsWith('m') ? 'minute' : p.endsWith('h') ? 'hour' : 'day';
+  return n === 1 ? `one ${unit}` : `${n} ${unit}s`;
 }

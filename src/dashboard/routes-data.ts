@@ -36,8 +36,15 @@ export function summaryResponse(range: { from: Date; to: Date }, s: SummaryData,
     })),
     byAgeGender: s.byAgeGender,
     kAnonymity,
+    ...breakdownSpan(s),
     ...partial(s),
   };
+}
+
+/** Which closed periods the breakdowns cover, in the same ISO format as from/to. */
+function breakdownSpan(d: { breakdownPeriodS: number; breakdownFrom: string | null; breakdownTo: string | null }) {
+  const at = (t: string | null) => (t === null ? null : new Date(t).toISOString());
+  return { breakdownPeriodS: d.breakdownPeriodS, breakdownFrom: at(d.breakdownFrom), breakdownTo: at(d.breakdownTo) };
 }
 
 /** The flag clients check before treating figures as final (the minute in progress is included). */
@@ -64,8 +71,19 @@ export function registerDataRoutes(
   app.get<{ Querystring: BucketQuery }>('/api/timeseries', { schema: { querystring: bucketQuerySchema } }, async (req) => {
     const q = parseBucketRange(req.query, now(), 'hour');
     refuseEmotionWhenOff(req.query.by, privacy);
-    const { partialFrom, ...ts } = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by, includeOpen: true });
-    return { from: q.from.toISOString(), to: q.to.toISOString(), bucket: q.bucket, by: req.query.by ?? null, ...ts, ...partial({ partialFrom }) };
+    const ts = await data.timeseries({ from: q.from, to: q.to, bucket: q.bucket, by: req.query.by, includeOpen: true });
+    return {
+      from: q.from.toISOString(),
+      to: q.to.toISOString(),
+      bucket: q.bucket,
+      by: req.query.by ?? null,
+      buckets: ts.buckets,
+      series: ts.series,
+      totals: ts.totals,
+      kAnonymity: privacy.kAnonymity,
+      ...breakdownSpan(ts),
+      ...partial(ts),
+    };
   });
 
   app.get<{ Querystring: BucketQuery }>('/api/export.csv', { schema: { querystring: bucketQuerySchema } }, async (req, reply) => {

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
  */
 export const SCHEMA = {
   visit: 'glance.visit/1',
-  stats: 'glance.stats/1',
+  stats: 'glance.stats/2',
+  breakdown: 'glance.breakdown/1',
   health: 'glance.health/1',
   live: 'glance.live/1',
   status: 'glance.status/1',

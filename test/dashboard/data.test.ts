@@ -97,6 +97,9 @@ test('/api/export.csv: one row per bucket (and key), spreadsheet-safe, named for
   t.is(byContent[0], 'bucket_start,content,passers_by,watchers,conversion,attention_s,dwell_s');
   t.is(byContent.length, 1 + 3 * 3);
   t.true(byContent.slice(1).every((l) => /^[^,]+,(spring-sale|new-arrivals|loyalty-card|other),\d+,/.test(l)));
+  // Per minute there is no breakdown (a minute is not a whole hour): the file has its header only.
+  const perMinute = (await h.app.inject({ url: '/api/export.csv', query: { ...q, bucket: 'minute', by: 'gender' } })).body.trimEnd().split('\r\n');
+  t.deepEqual(perMinute, ['bucket_start,gender,passers_by,watchers,conversion,attention_s,dwell_s']);
 });
 
 test('bad input loses no stored data: a rejected query leaves the store as it was', async (t) => {

@@ -1,5 +1,7 @@
 import test from 'ava';
 import { harness } from './helpers.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import { renderNotice } from '../../src/dashboard/notice.ts';
 
 const notice = async (yaml: string) => {
   const h = await harness(yaml);
@@ -30,4 +32,17 @@ test('/notice keeps "nothing is stored about individuals" when no per-visit reco
     t.regex(html, /Nothing is stored about individuals/, yaml || 'defaults');
     t.notRegex(html, SENT, yaml || 'defaults');
   }
+});
+
+/** The notice states what is reported about groups: per whole past period, never under k (issue 18). */
+test('/notice says groups are reported per whole past period of the configured length, never under k', (t) => {
+  const byDefault = parseConfig('');
+  const html = renderNotice(byDefault.device, byDefault.privacy, byDefault.mqtt);
+  t.regex(html, /Groups \(age band, gender, expression, content shown\) are reported only for whole past periods of one hour, and never a group smaller than 5 people in its period/);
+  t.regex(html, /deleted after 90 days/);
+  const custom = parseConfig("privacy: { breakdownPeriod: '15m', kAnonymity: 8, emotion: false }");
+  const other = renderNotice(custom.device, custom.privacy, custom.mqtt);
+  t.regex(other, /whole past periods of 15 minutes, and never a group smaller than 8 people/);
+  t.notRegex(other, /expression/);
+  t.regex(renderNotice(custom.device, { ...custom.privacy, breakdownPeriod: '1d' }, custom.mqtt), /periods of one day/);
 });

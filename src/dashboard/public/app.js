@@ -4,7 +4,7 @@ import { AuthRequired, getJson, login, logout } from './api.js';
 import { EmotionChart, TrafficChart } from './charts.js';
 import { startOfToday } from './format.js';
 import { LiveView } from './live.js';
-import { renderAgeGender, renderContent, renderHealth, renderKpis, renderPrivacy } from './panels.js';
+import { renderAgeGender, renderBreakdownSpan, renderContent, renderHealth, renderKpis, renderPrivacy } from './panels.js';
 
 const $ = (id) => document.getElementById(id);
 // Today's figures include the minute in progress (partial), so a short period keeps them current.
@@ -45,11 +45,15 @@ async function refreshToday() {
   const today = { from: startOfToday().toISOString(), to: new Date().toISOString() };
   const [summary, hourly] = await Promise.all([getJson('/api/summary', today), getJson('/api/timeseries', { ...today, bucket: 'hour' })]);
   renderKpis(summary, hourly);
+  // Breakdowns come for whole closed periods only (the hour in progress has totals only).
+  renderBreakdownSpan(summary);
   renderAgeGender(summary.byAgeGender);
   renderContent(summary.byContent);
   $('export-link').href = `/api/export.csv?${new URLSearchParams({ ...today, bucket: 'hour' })}`;
   if (info?.privacy.emotion) {
-    const mix = await getJson('/api/timeseries', { ...today, bucket: 'hour', by: 'emotion' });
+    // An hourly bucket shorter than the period would carry no breakdown: use days then.
+    const bucket = summary.breakdownPeriodS > 3600 ? 'day' : 'hour';
+    const mix = await getJson('/api/timeseries', { ...today, bucket, by: 'emotion' });
     $('emotion-empty').hidden = emotion.render(mix) > 0;
   }
   await refreshTraffic();

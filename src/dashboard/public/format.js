@@ -44,6 +44,13 @@ export function hourStart(ms) {
   return new Date(ms).toLocaleTimeString(undefined, { hour: 'numeric' });
 }
 
+/** 900 → "15 min", 3600 → "1 h", 86400 → "1 day" */
+export function periodLabel(s) {
+  if (!Number.isFinite(s)) return '–';
+  if (s >= 86400) return `${s / 86400} day${s === 86400 ? '' : 's'}`;
+  return s >= 3600 ? `${s / 3600} h` : `${s / 60} min`;
+}
+
 export function startOfToday() {
   const d = new Date();
   d.setHours(0, 0, 0, 0);

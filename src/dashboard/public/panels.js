@@ -1,6 +1,6 @@
 // The non-chart panels: today's KPIs, age × gender bars, per-content table, device health, privacy.
 
-import { bytes, count, duration, el, hourRange, hourStart, percent, seconds } from './format.js';
+import { bytes, count, duration, el, hourRange, hourStart, percent, periodLabel, seconds } from './format.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -22,6 +22,21 @@ export function renderKpis(summary, hourly) {
   $('kpi-peak-note').textContent = peak > 0 ? `${hourRange(Date.parse(peakAt))} · ${count(peak)} passers-by` : '';
   const at = new Date().toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
   $('today-updated').textContent = summary.partial ? `updated ${at} · current minute still counting` : `updated ${at}`;
+}
+
+/**
+ * Breakdowns (age × gender, emotion, content) cover only the whole closed periods of the day so far
+ * (the server's breakdownFrom/breakdownTo): say which, so that they are not read as "today".
+ */
+export function renderBreakdownSpan(summary) {
+  const period = periodLabel(summary.breakdownPeriodS);
+  const time = (iso) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const span = summary.breakdownFrom ? `${time(summary.breakdownFrom)}–${time(summary.breakdownTo)}` : 'no period closed yet';
+  const text = `closed ${period} periods today: ${span}`;
+  $('agegender-span').textContent = text;
+  $('content-span').textContent = text;
+  $('emotion-span').textContent = `share of passers-by, ${text}`;
+  $('privacy-period').textContent = period;
 }
 
 const GENDERS = ['female', 'male', 'unknown'];

@@ -1,4 +1,4 @@
-import type { LiveView, MinuteClosed, Visit } from '../../core/types.ts';
+import type { CountTotals, LiveView, MinuteClosed, PeriodClosed, Visit } from '../../core/types.ts';
 import { envelope, iso, SCHEMA } from '../envelope.ts';
 import { minuteStartMs } from '../minute-start.ts';
 
@@ -27,38 +27,39 @@ export function visitMessage(deviceId: string, visit: Visit, nowMs = Date.now())
 }
 
 /**
- * One closed minute. Rows were k-anonymised by the store (small cells merged into an `other` row);
- * totals are the store's minute totals (no breakdown, so not subject to k-anonymity), or the sums of
- * the rows when an event carries none.
+ * One closed minute: its totals only (no breakdown, so not subject to k-anonymity). Breakdowns are
+ * published per closed period (breakdownMessage): a per-minute breakdown would be a second,
+ * finer partition, and comparing the two would isolate people again (docs/metrics.md, "Differencing").
  */
 export function statsMessage(deviceId: string, closed: MinuteClosed, nowMs = Date.now()) {
-  const cells = closed.rows.map((r) => ({
-    age_band: r.ageBand,
-    gender: r.gender,
-    emotion: r.emotion,
-    content_id: r.contentId === '' ? null : r.contentId,
-    passers_by: r.passersBy,
-    watchers: r.watchers,
-    dwell_s: seconds(r.dwellS),
-    attention_s: seconds(r.attentionS),
-  }));
-  const sum = (pick: (c: (typeof cells)[number]) => number) => cells.reduce((acc, c) => acc + pick(c), 0);
-  const t = closed.totals;
   return {
     ...envelope(SCHEMA.stats, deviceId, nowMs),
     minute_start: iso(minuteStartMs(closed.minute)),
     duration_s: 60,
-    k_anonymity: closed.kAnonymity ?? null,
-    rows: cells,
-    totals: t
-      ? { passers_by: t.passersBy, watchers: t.watchers, dwell_s: seconds(t.dwellS), attention_s: seconds(t.attentionS) }
-      : {
-          passers_by: sum((c) => c.passers_by),
-          watchers: sum((c) => c.watchers),
-          dwell_s: seconds(sum((c) => c.dwell_s)),
-          attention_s: seconds(sum((c) => c.attention_s)),
-        },
+    totals: sums(closed.totals),
   };
+}
+
+/** One closed breakdown period: its rows, k-anonymised within the period by the store, and its totals. */
+export function breakdownMessage(deviceId: string, period: PeriodClosed, nowMs = Date.now()) {
+  return {
+    ...envelope(SCHEMA.breakdown, deviceId, nowMs),
+    period_start: iso(minuteStartMs(period.periodStart)),
+    duration_s: period.durationS,
+    k_anonymity: period.kAnonymity,
+    rows: period.rows.map((r) => ({
+      age_band: r.ageBand,
+      gender: r.gender,
+      emotion: r.emotion,
+      content_id: r.contentId === '' ? null : r.contentId,
+      ...sums(r),
+    })),
+    totals: sums(period.totals),
+  };
+}
+
+function sums(t: CountTotals) {
+  return { passers_by: t.passersBy, watchers: t.watchers, dwell_s: seconds(t.dwellS), attention_s: seconds(t.attentionS) };
 }
 
 export function liveMessage(deviceId: string, view: LiveView, nowMs = Date.now()) {

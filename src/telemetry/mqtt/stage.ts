@@ -14,7 +14,7 @@ import type { Command } from './inputs.ts';
 import { ContentThrottle } from './content-throttle.ts';
 import { InputsHandler } from './inputs-handler.ts';
 import { BrokerLink } from './link.ts';
-import { commandResultMessage, liveMessage, statsMessage, statusMessage, visitMessage } from './messages.ts';
+import { breakdownMessage, commandResultMessage, liveMessage, statsMessage, statusMessage, visitMessage } from './messages.ts';
 import { Outbox, type SqliteDatabase } from './outbox.ts';
 import { OutboxPump } from './outbox-pump.ts';
 import { OutboxWriter } from './outbox-writer.ts';
@@ -210,8 +210,9 @@ export class MqttStage implements Stage {
     }
     this.lastMinute = closed;
     this.watchers.add(closed);
-    // The latest minute is retained so a subscriber that connects later sees it at once.
+    // The latest minute (and period) is retained so a subscriber that connects later sees it at once.
     this.enqueue(this.topics.stats, JSON.stringify(statsMessage(this.deps.device.id, closed)), true, inStoreTransaction);
+    for (const period of closed.periods) this.enqueue(this.topics.breakdown, JSON.stringify(breakdownMessage(this.deps.device.id, period)), true, inStoreTransaction);
   }
 
   private runCommand(cmd: Command): void {

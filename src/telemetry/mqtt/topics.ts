@@ -4,8 +4,10 @@ export interface Topics {
   /** Retained `online`/`offline` state; also the Last Will. */
   status: string;
   visit: string;
-  /** Per-minute aggregates; the latest is retained. */
+  /** Per-minute totals; the latest is retained. */
   stats: string;
+  /** Per closed breakdown period (privacy.breakdownPeriod), k-anonymised; the latest is retained. */
+  breakdown: string;
   /** Retained, every healthIntervalS. */
   health: string;
   live: string;
@@ -23,6 +25,7 @@ export function topicsFor(prefix: string, deviceId: string): Topics {
     status: `${base}/status`,
     visit: `${base}/visit`,
     stats: `${base}/stats`,
+    breakdown: `${base}/breakdown`,
     health: `${base}/health`,
     live: `${base}/live`,
     contentSet: `${base}/content/set`,

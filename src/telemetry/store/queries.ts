@@ -1,21 +1,23 @@
 import type Database from 'better-sqlite3';
-import { applyKAnonymity, OTHER, type CountedCell } from './k-anonymity.ts';
+import { OTHER, type CountedCell } from './k-anonymity.ts';
+import { compareKeys, releasedPeriods, round3, sumByKeys, type KeyName } from './period-breakdowns.ts';
+import { releasedSpan, type ReleaseWindow } from './periods.ts';
+import { iso, range, type Instant } from './time.ts';
 
 /**
- * The store's read side. Everything returned here has k-anonymity applied to every breakdown
- * (k-anonymity.ts); totals without a breakdown are returned as they are. Ranges are half-open,
- * [from, to), on minute starts; buckets are UTC.
- *
- * summary() and timeseries() can also read the minutes still open in memory (Pending): their cells
- * go through the same SQL as the stored ones (a UNION ALL with json_each), so they are grouped and
- * k-anonymized together, never exposed on their own.
+ * The store's read side. Totals (no breakdown) are returned as they are, for any range, and can
+ * include the minutes still open in memory (Pending: a UNION ALL with json_each, so they go through
+ * the same SQL as the stored ones). Breakdowns are released only over whole closed periods of the
+ * fixed partition (periods.ts), k-anonymised within each period (period-breakdowns.ts): every answer
+ * is a sum of the same per-period cells, so no two answers differ by fewer than k people. Ranges are
+ * half-open, [from, to), on minute starts; buckets are UTC.
  */
-export type Instant = Date | number;
+export type { Instant };
 export type Bucket = 'minute' | 'hour' | 'day';
 export type Breakdown = 'age_band' | 'gender' | 'emotion' | 'content';
 
 export const BUCKET_SECONDS: Record<Bucket, number> = { minute: 60, hour: 3600, day: 86400 };
-const COLUMN: Record<Breakdown, string> = { age_band: 'age_band', gender: 'gender', emotion: 'emotion', content: 'content_id' };
+const KEY_OF: Record<Breakdown, KeyName> = { age_band: 'ageBand', gender: 'gender', emotion: 'emotion', content: 'contentId' };
 
 export interface Totals extends CountedCell {
   frames: number;
@@ -23,8 +25,9 @@ export interface Totals extends CountedCell {
 }
 
 /**
- * The open minutes, not written yet, to read with the stored ones. JSON arrays because SQLite reads
- * them with json_each inside the same query (k-anonymity then sees one set of cells).
+ * The open minutes, not written yet, to read with the stored ones in totals (never in breakdowns:
+ * a period with an open minute is not closed). JSON arrays because SQLite reads them with json_each
+ * inside the same query.
  */
 export interface Pending {
   /** Starts of the open minutes, in seconds, oldest first. */
@@ -37,7 +40,7 @@ export interface Pending {
 
 export const NOTHING_PENDING: Pending = { minutes: [], cells: '[]', counters: '[]' };
 
-/** Every stored cell plus the pending ones (@cells); SQLite pushes the minute range into both halves. */
+/** Every stored cell plus the pending ones (@cells), for totals; SQLite pushes the minute range into both halves. */
 const AGGREGATES = `(SELECT minute, age_band, gender, emotion, content_id, passers_by, watchers, dwell_s, attention_s FROM minute_aggregates
   UNION ALL SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(@cells))`;
 const COUNTERS = `(SELECT minute, frames, faces FROM minute_counters UNION ALL SELECT value->>0, value->>1, value->>2 FROM json_each(@counters))`;
@@ -48,7 +51,14 @@ function partialFrom(pending: Pending, f: number, t: number): string | null {
   return m === undefined ? null : iso(m);
 }
 
-export interface Summary extends Totals {
+/** Which whole closed periods a breakdown covers (periods.ts); both null when none fits in the range. */
+export interface BreakdownSpan {
+  breakdownPeriodS: number;
+  breakdownFrom: string | null;
+  breakdownTo: string | null;
+}
+
+export interface Summary extends Totals, BreakdownSpan {
   from: string;
   to: string;
   /** Start of the oldest minute included that is not written yet (its figures may still change), or null. */
@@ -58,63 +68,51 @@ export interface Summary extends Totals {
   /** Mean attention per watcher and mean dwell per passer-by, seconds; null when undefined. */
   attentionMeanS: number | null;
   dwellMeanS: number | null;
+  /** Over [breakdownFrom, breakdownTo) only. */
   byContent: Array<{ contentId: string | null } & CountedCell>;
   byAgeGender: Array<{ ageBand: string; gender: string } & CountedCell>;
   kAnonymity: number;
 }
 
-export interface Series {
-  /** Breakdown value, 'other' for merged cells, 'all' without a breakdown. */
-  key: string;
+/** One value per bucket. */
+export interface Columns {
   passersBy: number[];
   watchers: number[];
   dwellS: number[];
   attentionS: number[];
 }
 
-export interface Timeseries {
+export interface Series extends Columns {
+  /** Breakdown value, 'other' for merged cells, 'all' without a breakdown. */
+  key: string;
+}
+
+export interface Timeseries extends BreakdownSpan {
   bucket: Bucket;
   by: Breakdown | null;
   /** ISO start of each bucket, every bucket of the range (empty ones are zeros). */
   buckets: string[];
+  /** With by: the closed periods inside each bucket (none when the bucket is shorter than a period). */
   series: Series[];
+  /** Totals per bucket, never suppressed (with or without by). */
+  totals: Columns;
   kAnonymity: number;
   /** Start of the oldest minute included that is not written yet, or null (see Summary). */
   partialFrom: string | null;
 }
 
+/** One stored minute's totals and pipeline counters (export). */
 export interface MinuteRow extends CountedCell {
   minute: string;
-  /** Breakdown value when asked for one. */
-  key?: string;
-  frames?: number;
-  faces?: number;
+  frames: number;
+  faces: number;
 }
 
-export function toSeconds(t: Instant, name: string): number {
-  const ms = t instanceof Date ? t.getTime() : t;
-  if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new RangeError(`${name}: not a valid time`);
-  return ms / 1000;
-}
-
-export function range(from: Instant, to: Instant): [number, number] {
-  const f = toSeconds(from, 'from');
-  const t = toSeconds(to, 'to');
-  if (!(f < t)) throw new RangeError(`from (${iso(f)}) must be before to (${iso(t)})`);
-  return [f, t];
-}
-
-export const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
-const round3 = (n: number) => Math.round(n * 1000) / 1000;
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
 const mean = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 100) / 100 : null);
 const SUMS = 'SUM(passers_by) AS passersBy, SUM(watchers) AS watchers, SUM(dwell_s) AS dwellS, SUM(attention_s) AS attentionS';
-
-/** Natural order for keys: age bands by their lower bound, then words; 'unknown' and 'other' last. */
-export function compareKeys(a: string, b: string): number {
-  const rank = (k: string) => (k === OTHER ? 2 : k === 'unknown' ? 1 : 0);
-  return rank(a) - rank(b) || a.localeCompare(b, 'en', { numeric: true });
-}
+const columns = (n: number): Columns => ({ passersBy: zeros(n), watchers: zeros(n), dwellS: zeros(n), attentionS: zeros(n) });
+const zeros = (n: number) => new Array<number>(n).fill(0);
 
 export class StoreQueries {
   constructor(
@@ -141,21 +139,17 @@ export class StoreQueries {
     };
   }
 
-  summary(q: { from: Instant; to: Instant }, pending = NOTHING_PENDING): Summary {
+  /** Totals of the range (open minutes included with pending); breakdowns of its whole closed periods. */
+  summary(q: { from: Instant; to: Instant }, window: ReleaseWindow, pending = NOTHING_PENDING): Summary {
     const [f, t] = range(q.from, q.to);
     const totals = this.totals(f, t, pending);
-    const params = { from: f, to: t, cells: pending.cells };
-    const content = (this.db.prepare(`SELECT content_id AS contentId, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY content_id`).all(params) as Array<
-      { contentId: string } & CountedCell
-    >).map((c) => ({ ...rounded(c), contentId: c.contentId === '' ? null : c.contentId }));
-    const ageGender = (this.db
-      .prepare(`SELECT age_band AS ageBand, gender, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY age_band, gender`)
-      .all(params) as Array<{ ageBand: string; gender: string } & CountedCell>).map(rounded);
-    const byContent = applyKAnonymity(content, this.k, (s) => ({ contentId: OTHER, ...rounded(s) }), (a, b) => compareKeys(a.contentId ?? '', b.contentId ?? ''))
+    const span = releasedSpan(f, t, window);
+    const released = <K extends KeyName>(keys: readonly K[]) =>
+      span ? sumByKeys(releasedPeriods(this.db, { k: this.k, periodS: window.periodS, ...span, keys }).flatMap((p) => p.cells), keys) : [];
+    const byContent = released(['contentId'] as const)
+      .map((c) => ({ ...c, contentId: c.contentId === '' ? null : c.contentId }))
       .sort((a, b) => (a.contentId === OTHER ? 1 : 0) - (b.contentId === OTHER ? 1 : 0) || b.passersBy - a.passersBy);
-    const byAgeGender = applyKAnonymity(ageGender, this.k, (s) => ({ ageBand: OTHER, gender: OTHER, ...rounded(s) }), (a, b) =>
-      compareKeys(a.ageBand + a.gender, b.ageBand + b.gender),
-    ).sort((a, b) => compareKeys(a.ageBand, b.ageBand) || compareKeys(a.gender, b.gender));
+    const byAgeGender = released(['ageBand', 'gender'] as const).sort((a, b) => compareKeys(a.ageBand, b.ageBand) || compareKeys(a.gender, b.gender));
     return {
       from: iso(f),
       to: iso(t),
@@ -167,100 +161,76 @@ export class StoreQueries {
       byContent,
       byAgeGender,
       kAnonymity: this.k,
-    };
-  }
-
-  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown }, pending = NOTHING_PENDING): Timeseries {
-    const [f, t] = range(q.from, q.to);
-    const size = BUCKET_SECONDS[q.bucket];
-    if (!size) throw new RangeError(`bucket: must be one of minute, hour, day (got ${String(q.bucket)})`);
-    if (q.by !== undefined && !(q.by in COLUMN)) throw new RangeError(`by: must be one of ${Object.keys(COLUMN).join(', ')} (got ${String(q.by)})`);
-    const first = Math.floor(f / size) * size;
-    const starts: number[] = [];
-    for (let b = first; b < t; b += size) starts.push(b);
-    const index = new Map(starts.map((s, i) => [s, i]));
-    const keyExpr = q.by ? COLUMN[q.by] : "'all'";
-    const rows = this.db
-      .prepare(
-        `SELECT minute - (minute % ${size}) AS bucket, ${keyExpr} AS key, ${SUMS}
-         FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY bucket, key`,
-      )
-      .all({ from: f, to: t, cells: pending.cells }) as Array<{ bucket: number; key: string } & CountedCell>;
-
-    // Group by bucket, apply k per bucket (not to the series: a key must reach k in each bucket).
-    const perBucket = new Map<number, Array<{ key: string } & CountedCell>>();
-    for (const r of rows) {
-      const key = q.by === 'content' && r.key === '' ? 'none' : r.key;
-      let list = perBucket.get(r.bucket);
-      if (!list) perBucket.set(r.bucket, (list = []));
-      list.push({ ...r, key });
-    }
-    const series = new Map<string, Series>();
-    const seriesOf = (key: string) => {
-      let s = series.get(key);
-      if (!s) {
-        const zeros = () => new Array<number>(starts.length).fill(0);
-        series.set(key, (s = { key, passersBy: zeros(), watchers: zeros(), dwellS: zeros(), attentionS: zeros() }));
-      }
-      return s;
-    };
-    for (const [bucket, cells] of perBucket) {
-      const i = index.get(bucket);
-      if (i === undefined) continue;
-      const visible = q.by ? applyKAnonymity(cells, this.k, (s) => ({ key: OTHER, ...s }), (a, b) => compareKeys(a.key, b.key)) : cells;
-      for (const c of visible) {
-        const s = seriesOf(c.key);
-        s.passersBy[i] = c.passersBy;
-        s.watchers[i] = c.watchers;
-        s.dwellS[i] = round3(c.dwellS);
-        s.attentionS[i] = round3(c.attentionS);
-      }
-    }
-    if (!q.by && series.size === 0) seriesOf('all');
-    return {
-      bucket: q.bucket,
-      by: q.by ?? null,
-      buckets: starts.map(iso),
-      series: [...series.values()].sort((a, b) => compareKeys(a.key, b.key)),
-      kAnonymity: this.k,
-      partialFrom: partialFrom(pending, f, t),
+      ...spanFields(span, window),
     };
   }
 
   /**
-   * Stored minutes of a range, oldest first, for CSV export. Without a breakdown: one row per minute
-   * with its totals and pipeline counters. With one: a row per minute and visible cell (k applied
-   * within each minute, so most small-site minutes show only 'other' or nothing).
+   * Totals per bucket (open minutes included with pending). With by, each bucket's breakdown is the
+   * sum of the closed periods inside both the bucket and the range: a bucket shorter than a period
+   * never has one.
    */
-  minutes(from: Instant, to: Instant, by?: Breakdown): MinuteRow[] {
-    const [f, t] = range(from, to);
-    if (!by) {
-      const rows = this.db
-        .prepare(
-          `SELECT c.minute AS minute, c.frames AS frames, c.faces AS faces,
-                  COALESCE(SUM(a.passers_by), 0) AS passersBy, COALESCE(SUM(a.watchers), 0) AS watchers,
-                  COALESCE(SUM(a.dwell_s), 0) AS dwellS, COALESCE(SUM(a.attention_s), 0) AS attentionS
-           FROM minute_counters c LEFT JOIN minute_aggregates a ON a.minute = c.minute
-           WHERE c.minute >= ? AND c.minute < ? GROUP BY c.minute ORDER BY c.minute`,
-        )
-        .all(f, t) as Array<{ minute: number; frames: number; faces: number } & CountedCell>;
-      return rows.map((r) => ({ ...rounded(r), minute: iso(r.minute) }));
-    }
-    if (!(by in COLUMN)) throw new RangeError(`by: must be one of ${Object.keys(COLUMN).join(', ')} (got ${String(by)})`);
+  timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown }, window: ReleaseWindow, pending = NOTHING_PENDING): Timeseries {
+    const [f, t] = range(q.from, q.to);
+    const size = BUCKET_SECONDS[q.bucket];
+    if (!size) throw new RangeError(`bucket: must be one of minute, hour, day (got ${String(q.bucket)})`);
+    if (q.by !== undefined && !(q.by in KEY_OF)) throw new RangeError(`by: must be one of ${Object.keys(KEY_OF).join(', ')} (got ${String(q.by)})`);
+    const starts: number[] = [];
+    for (let b = Math.floor(f / size) * size; b < t; b += size) starts.push(b);
+    const index = new Map(starts.map((s, i) => [s, i]));
+    const totals = columns(starts.length);
     const rows = this.db
-      .prepare(`SELECT minute, ${COLUMN[by]} AS key, ${SUMS} FROM minute_aggregates WHERE minute >= ? AND minute < ? GROUP BY minute, key ORDER BY minute`)
-      .all(f, t) as Array<{ minute: number; key: string } & CountedCell>;
-    const out: MinuteRow[] = [];
-    for (let i = 0; i < rows.length; ) {
-      const minute = rows[i].minute;
-      const cells: Array<{ key: string } & CountedCell> = [];
-      for (; i < rows.length && rows[i].minute === minute; i++) cells.push({ ...rows[i], key: by === 'content' && rows[i].key === '' ? 'none' : rows[i].key });
-      const visible = applyKAnonymity(cells, this.k, (s) => ({ key: OTHER, ...s }), (a, b) => compareKeys(a.key, b.key));
-      for (const c of visible.sort((a, b) => compareKeys(a.key, b.key))) {
-        out.push({ minute: iso(minute), key: c.key, passersBy: c.passersBy, watchers: c.watchers, dwellS: round3(c.dwellS), attentionS: round3(c.attentionS) });
-      }
+      .prepare(`SELECT minute - (minute % ${size}) AS bucket, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY bucket`)
+      .all({ from: f, to: t, cells: pending.cells }) as Array<{ bucket: number } & CountedCell>;
+    for (const r of rows) {
+      const i = index.get(r.bucket);
+      if (i !== undefined) put(totals, i, r);
     }
-    return out;
+    const span = releasedSpan(f, t, window);
+    let series: Series[] = [{ key: 'all', ...totals }];
+    if (q.by) {
+      const key = KEY_OF[q.by];
+      const byKey = new Map<string, Series>();
+      const periods = span && window.periodS <= size ? releasedPeriods(this.db, { k: this.k, periodS: window.periodS, ...span, keys: [key] }) : [];
+      for (const p of periods) {
+        const i = index.get(Math.floor(p.startS / size) * size)!;
+        for (const c of p.cells) {
+          const name = q.by === 'content' && c[key] === '' ? 'none' : c[key];
+          let s = byKey.get(name);
+          if (!s) byKey.set(name, (s = { key: name, ...columns(starts.length) }));
+          add(s, i, c);
+        }
+      }
+      series = [...byKey.values()].sort((a, b) => compareKeys(a.key, b.key));
+    }
+    return {
+      bucket: q.bucket,
+      by: q.by ?? null,
+      buckets: starts.map(iso),
+      series,
+      totals,
+      kAnonymity: this.k,
+      partialFrom: partialFrom(pending, f, t),
+      ...spanFields(span, window),
+    };
+  }
+
+  /**
+   * Stored minutes of a range, oldest first: totals and pipeline counters per minute. No breakdown:
+   * a minute is not a whole period, and breakdowns leave the store per period only.
+   */
+  minutes(from: Instant, to: Instant): MinuteRow[] {
+    const [f, t] = range(from, to);
+    const rows = this.db
+      .prepare(
+        `SELECT c.minute AS minute, c.frames AS frames, c.faces AS faces,
+                COALESCE(SUM(a.passers_by), 0) AS passersBy, COALESCE(SUM(a.watchers), 0) AS watchers,
+                COALESCE(SUM(a.dwell_s), 0) AS dwellS, COALESCE(SUM(a.attention_s), 0) AS attentionS
+         FROM minute_counters c LEFT JOIN minute_aggregates a ON a.minute = c.minute
+         WHERE c.minute >= ? AND c.minute < ? GROUP BY c.minute ORDER BY c.minute`,
+      )
+      .all(f, t) as Array<{ minute: number; frames: number; faces: number } & CountedCell>;
+    return rows.map((r) => ({ ...r, dwellS: round3(r.dwellS), attentionS: round3(r.attentionS), minute: iso(r.minute) }));
   }
 
   lastClosedMinute(): number | null {
@@ -269,6 +239,21 @@ export class StoreQueries {
   }
 }
 
-function rounded<T extends CountedCell>(c: T): T {
-  return { ...c, dwellS: round3(c.dwellS), attentionS: round3(c.attentionS) };
+function spanFields(span: { fromS: number; toS: number } | null, window: ReleaseWindow): BreakdownSpan {
+  return { breakdownPeriodS: window.periodS, breakdownFrom: span && iso(span.fromS), breakdownTo: span && iso(span.toS) };
+}
+
+function put(into: Columns, i: number, c: CountedCell): void {
+  into.passersBy[i] = c.passersBy;
+  into.watchers[i] = c.watchers;
+  into.dwellS[i] = round3(c.dwellS);
+  into.attentionS[i] = round3(c.attentionS);
+}
+
+/** Adds a period's cell to its bucket (a bucket may hold several periods). */
+function add(into: Columns, i: number, c: CountedCell): void {
+  into.passersBy[i] += c.passersBy;
+  into.watchers[i] += c.watchers;
+  into.dwellS[i] = round3(into.dwellS[i] + c.dwellS);
+  into.attentionS[i] = round3(into.attentionS[i] + c.attentionS);
 }

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
  * the same aggregates. secure_delete (set at open) overwrites the freed pages.
  */
 export function applyRetention(db: Database.Database, dataDir: string, retentionDays: number, nowMs: number): RetentionResult {
-  const cutoffMs = Math.floor((nowMs - retentionDays * DAY_MS) / 60_000) * 60_000;
+  const cutoffMs = retentionCutoffMs(nowMs, retentionDays);
   const cutoffS = cutoffMs / 1000;
   const { minutes, cells, outbox } = db.transaction(() => ({
     cells: db.prepare('DELETE FROM minute_aggregates WHERE minute < ?').run(cutoffS).changes,
@@ -46,4 +46,9 @@ export function applyRetention(db: Database.Database, dataDir: string, retention
     }
   }
   return { cutoff: new Date(cutoffMs).toISOString(), minutes, cells, outbox, backups };
+}
+
+/** Start of the oldest minute retention keeps at nowMs (the queries stop releasing periods before it). */
+export function retentionCutoffMs(nowMs: number, retentionDays: number): number {
+  return Math.floor((nowMs - retentionDays * DAY_MS) / 60_000) * 60_000;
 }

@@ -1,20 +1,23 @@
 import { statSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
-import type { PrivacyConfig } from '../../config/privacy.ts';
-import { EMOTIONS, type MinuteAggregate, type MinuteClosed, type Visit } from '../../core/types.ts';
-import { applyKAnonymity, OTHER } from './k-anonymity.ts';
+import { BREAKDOWN_PERIOD_S, type PrivacyConfig } from '../../config/privacy.ts';
+import { EMOTIONS, type MinuteClosed, type Visit } from '../../core/types.ts';
 import { migrate, SCHEMA_VERSION } from './migrations.ts';
-import { MinuteBook, type CellKey, type OpenMinute } from './minute-book.ts';
+import { MinuteBook, type CellKey } from './minute-book.ts';
+import { writeMinute } from './minute-writer.ts';
 import { asResourceError, openDatabase } from './open-database.ts';
-import { iso, NOTHING_PENDING, StoreQueries, type Breakdown, type Bucket, type Instant, type MinuteRow, type Pending, type Summary, type Timeseries } from './queries.ts';
-import { applyRetention, type RetentionResult } from './retention.ts';
+import { closedPeriods } from './period-breakdowns.ts';
+import { ceilTo, closedBefore, floorTo, type ReleaseWindow } from './periods.ts';
+import { NOTHING_PENDING, StoreQueries, type Breakdown, type Bucket, type Instant, type MinuteRow, type Pending, type Summary, type Timeseries } from './queries.ts';
+import { applyRetention, retentionCutoffMs, type RetentionResult } from './retention.ts';
+import { iso } from './time.ts';
 
 export interface StoreOptions {
   dataDir: string;
   privacy: PrivacyConfig;
   log?: Logger;
-  /** Wall clock for retention and backup names; tests pass a fixed one. */
+  /** Wall clock for retention, backup names and which breakdown periods are closed; tests pass a fixed one. */
   now?: () => number;
 }
 
@@ -32,14 +35,21 @@ const EMOTION_SET = new Set<string>([...EMOTIONS, 'unknown']);
 /**
  * The anonymized aggregate store: <dataDir>/glance.db (SQLite, WAL). Visits and frame counts are
  * added to the open minute in memory (nothing per person is ever written); closeMinute() writes one
- * minute in one transaction. Queries apply k-anonymity to every breakdown.
+ * minute in one transaction. Breakdowns leave the store only per closed period of
+ * privacy.breakdownPeriod, k-anonymised within it (queries.ts, periods.ts); totals for any range.
  */
 export class Store {
   private readonly book = new MinuteBook();
   private readonly hooks = new Set<MinuteCommitHook>();
   private readonly queries: StoreQueries;
   private readonly k: number;
+  private readonly periodS: number;
   private lastClosed: number | null;
+  /**
+   * Start of the oldest period that may not have been announced to commit hooks yet. Not stored: after
+   * a restart the period of the last written minute is announced again (same figures, or completed).
+   */
+  private unannouncedFromS: number | null;
   private closed = false;
   /** Visits or frames that were malformed and skipped. */
   rejected = 0;
@@ -51,8 +61,10 @@ export class Store {
     private readonly opts: StoreOptions,
   ) {
     this.k = opts.privacy.kAnonymity;
+    this.periodS = BREAKDOWN_PERIOD_S[opts.privacy.breakdownPeriod];
     this.queries = new StoreQueries(database, this.k);
     this.lastClosed = this.queries.lastClosedMinute();
+    this.unannouncedFromS = this.lastClosed === null ? null : floorTo(this.lastClosed, this.periodS);
   }
 
   /** Opens (creating or migrating, with a backup first) the database in dataDir. */
@@ -121,17 +133,28 @@ export class Store {
   /**
    * Writes one open minute in one transaction: its counters row and its cells, added to what is
    * already stored for that minute (so a minute written before a restart is completed, not counted
-   * twice: memory only ever holds what was not committed). Returns what was stored, k-anonymized, or
-   * undefined if that minute holds nothing. On failure the minute goes back to memory and the error
-   * is thrown; nothing was written.
+   * twice: memory only ever holds what was not committed). Returns the minute's totals and the
+   * breakdown periods this commit closed, or undefined if that minute holds nothing. On failure the
+   * minute goes back to memory and the error is thrown; nothing was written.
    */
   closeMinute(minuteMs: number): MinuteClosed | undefined {
     this.assertOpen();
     const m = this.book.take(minuteMs);
     if (!m) return undefined;
+    const window = this.releaseWindow();
+    const from = Math.max(this.unannouncedFromS ?? floorTo(m.minuteMs / 1000, this.periodS), ceilTo(window.notBeforeS, this.periodS));
     try {
-      const closed = this.database.transaction(() => this.write(m)).immediate();
+      const closed = this.database
+        .transaction((): MinuteClosed => {
+          const totals = writeMinute(this.database, m);
+          const periods = from < window.closedBeforeS ? closedPeriods(this.database, { k: this.k, periodS: this.periodS, fromS: from, toS: window.closedBeforeS }) : [];
+          const closed = { minute: iso(m.minuteMs / 1000), totals, periods };
+          this.runHooks(closed);
+          return closed;
+        })
+        .immediate();
       this.lastClosed = Math.max(this.lastClosed ?? 0, m.minuteMs / 1000);
+      this.unannouncedFromS = Math.max(from, window.closedBeforeS);
       return closed;
     } catch (err) {
       this.book.restore(m);
@@ -151,29 +174,40 @@ export class Store {
   }
 
   /**
-   * Totals and k-anonymous breakdowns of a range. With includeOpen, the minutes still in memory
-   * (the one in progress, and the last one during its close delay) count too, k-anonymized together
-   * with the stored ones, and partialFrom says from when the figures are not final.
+   * Totals of a range and the breakdowns of its whole closed periods. With includeOpen, the minutes
+   * still in memory (the one in progress, and the last one during its close delay) count in the
+   * totals, and partialFrom says from when those are not final; breakdowns never include them.
    */
   summary(q: { from: Instant; to: Instant; includeOpen?: boolean }): Summary {
     this.assertOpen();
-    return this.queries.summary(q, q.includeOpen ? this.pending() : NOTHING_PENDING);
+    return this.queries.summary(q, this.releaseWindow(), q.includeOpen ? this.pending() : NOTHING_PENDING);
   }
 
   timeseries(q: { from: Instant; to: Instant; bucket: Bucket; by?: Breakdown; includeOpen?: boolean }): Timeseries {
     this.assertOpen();
-    return this.queries.timeseries(q, q.includeOpen ? this.pending() : NOTHING_PENDING);
+    return this.queries.timeseries(q, this.releaseWindow(), q.includeOpen ? this.pending() : NOTHING_PENDING);
   }
 
-  minutes(from: Instant, to: Instant, by?: Breakdown): MinuteRow[] {
+  minutes(from: Instant, to: Instant): MinuteRow[] {
     this.assertOpen();
-    return this.queries.minutes(from, to, by);
+    return this.queries.minutes(from, to);
   }
 
   /** Deletes minutes (and backups) older than privacy.retentionDays. */
   retain(nowMs = this.opts.now?.() ?? Date.now()): RetentionResult {
     this.assertOpen();
     return applyRetention(this.database, this.dir, this.opts.privacy.retentionDays, nowMs);
+  }
+
+  /** Which periods may be released now (periods.ts): ended, none of their minutes in memory, within retention. */
+  private releaseWindow(): ReleaseWindow {
+    const nowMs = this.opts.now?.() ?? Date.now();
+    const oldestOpen = this.book.minutes()[0];
+    return {
+      periodS: this.periodS,
+      closedBeforeS: closedBefore(nowMs / 1000, oldestOpen === undefined ? undefined : oldestOpen / 1000, this.periodS),
+      notBeforeS: retentionCutoffMs(nowMs, this.opts.privacy.retentionDays) / 1000,
+    };
   }
 
   /** Bytes of the database and its WAL on disk. */
@@ -208,57 +242,15 @@ export class Store {
     this.database.close();
   }
 
-  private write(m: OpenMinute): MinuteClosed {
-    const minuteS = m.minuteMs / 1000;
-    const db = this.database;
-    db.prepare(
-      `INSERT INTO minute_counters (minute, frames, faces) VALUES (?, ?, ?)
-       ON CONFLICT (minute) DO UPDATE SET frames = frames + excluded.frames, faces = faces + excluded.faces`,
-    ).run(minuteS, m.frames, m.faces);
-    const upsert = db.prepare(
-      `INSERT INTO minute_aggregates (minute, age_band, gender, emotion, content_id, passers_by, watchers, dwell_s, attention_s)
-       VALUES (@minute, @ageBand, @gender, @emotion, @contentId, @passersBy, @watchers, @dwellS, @attentionS)
-       ON CONFLICT (minute, age_band, gender, emotion, content_id) DO UPDATE SET
-         passers_by = passers_by + excluded.passers_by, watchers = watchers + excluded.watchers,
-         dwell_s = dwell_s + excluded.dwell_s, attention_s = attention_s + excluded.attention_s`,
-    );
-    for (const cell of m.cells.values()) upsert.run({ minute: minuteS, ...cell });
-
-    // What leaves the store is what is stored now (all runs' contributions), k-anonymized.
-    const minute = iso(minuteS);
-    const cells = (db
-      .prepare(
-        `SELECT age_band AS ageBand, gender, emotion, content_id AS contentId, passers_by AS passersBy, watchers,
-                dwell_s AS dwellS, attention_s AS attentionS
-         FROM minute_aggregates WHERE minute = ? ORDER BY age_band, gender, emotion, content_id`,
-      )
-      .all(minuteS) as Array<Omit<MinuteAggregate, 'minute'>>).map((c) => ({ minute, ...c, contentId: c.contentId === '' ? null : c.contentId }));
-    const counters = db.prepare('SELECT frames, faces FROM minute_counters WHERE minute = ?').get(minuteS) as { frames: number; faces: number };
-    const totals = { ...counters, passersBy: 0, watchers: 0, dwellS: 0, attentionS: 0 };
-    for (const c of cells) {
-      totals.passersBy += c.passersBy;
-      totals.watchers += c.watchers;
-      totals.dwellS += c.dwellS;
-      totals.attentionS += c.attentionS;
-    }
-    totals.dwellS = round3(totals.dwellS);
-    totals.attentionS = round3(totals.attentionS);
-    const rows = applyKAnonymity(
-      cells,
-      this.k,
-      (s) => ({ minute, ageBand: OTHER, gender: OTHER, emotion: OTHER, contentId: OTHER, ...s }),
-      (a, b) => cellOrder(a).localeCompare(cellOrder(b)),
-    ).map((r) => ({ ...r, dwellS: round3(r.dwellS), attentionS: round3(r.attentionS) }));
-    const closed: MinuteClosed = { minute, rows, totals, kAnonymity: this.k };
-
+  /** Each hook in a savepoint of the minute's transaction: one that throws is rolled back alone. */
+  private runHooks(closed: MinuteClosed): void {
     for (const hook of this.hooks) {
       try {
-        db.transaction(() => hook(closed, db))();
+        this.database.transaction(() => hook(closed, this.database))();
       } catch (err) {
-        this.opts.log?.error({ err, minute }, 'minute commit hook failed; its writes were rolled back, the minute is kept');
+        this.opts.log?.error({ err, minute: closed.minute }, 'minute commit hook failed; its writes were rolled back, the minute is kept');
       }
     }
-    return closed;
   }
 
   /** The open minutes as the queries read them (a copy: nothing in memory is handed out). */
@@ -292,5 +284,3 @@ export class Store {
   }
 }
 
-const cellOrder = (c: Omit<MinuteAggregate, 'minute'>) => [c.ageBand, c.gender, c.emotion, c.contentId ?? ''].join('\u0000');
-const round3 = (n: number) => Math.round(n * 1000) / 1000;

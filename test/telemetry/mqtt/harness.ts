@@ -12,7 +12,7 @@ import { parseConfig } from '../../../src/config/load.ts';
 import type { GlanceConfig } from '../../../src/config/schema.ts';
 import { EventBus } from '../../../src/core/bus.ts';
 import { HealthRegistry } from '../../../src/core/health.ts';
-import type { GlanceEvents, MinuteAggregate, Visit } from '../../../src/core/types.ts';
+import type { GlanceEvents, MinuteClosed, Visit } from '../../../src/core/types.ts';
 import type { SqliteDatabase } from '../../../src/telemetry/mqtt/outbox.ts';
 import { MqttStage } from '../../../src/telemetry/mqtt/stage.ts';
 import { OUTBOX_TABLE_SQL } from '../../../src/telemetry/store/migrations.ts';
@@ -126,11 +126,24 @@ export function visit(n = visitSeq++, overrides: Partial<Visit> = {}): Visit {
   };
 }
 
-export function minuteRows(): MinuteAggregate[] {
-  return [
-    { minute: '2025-01-01T12:00Z', ageBand: '25-34', gender: 'female', emotion: 'happy', contentId: 'promo-1', passersBy: 6, watchers: 5, dwellS: 30.25, attentionS: 12.5 },
-    { minute: '2025-01-01T12:00Z', ageBand: '35-44', gender: 'male', emotion: 'neutral', contentId: null, passersBy: 7, watchers: 5, dwellS: 20, attentionS: 8 },
-  ];
+/** The last minute of the 11:00 hour as the store emits it: its totals, and the hour it closed. */
+export function lastMinuteOfHour(): MinuteClosed {
+  return {
+    minute: '2025-01-01T11:59:00Z',
+    totals: { frames: 600, faces: 20, passersBy: 2, watchers: 1, dwellS: 7.25, attentionS: 3 },
+    periods: [
+      {
+        periodStart: '2025-01-01T11:00:00Z',
+        durationS: 3600,
+        kAnonymity: 5,
+        rows: [
+          { ageBand: '25-34', gender: 'female', emotion: 'happy', contentId: 'promo-1', passersBy: 6, watchers: 5, dwellS: 30.25, attentionS: 12.5 },
+          { ageBand: '35-44', gender: 'male', emotion: 'neutral', contentId: null, passersBy: 7, watchers: 5, dwellS: 20, attentionS: 8 },
+        ],
+        totals: { passersBy: 15, watchers: 11, dwellS: 55.3, attentionS: 21.5 },
+      },
+    ],
+  };
 }
 
 export interface Received {

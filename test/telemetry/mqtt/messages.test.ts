@@ -1,6 +1,6 @@
 import test from 'ava';
 import { startBroker } from '../../helpers/broker.ts';
-import { loadSchemas, minuteRows, startStage, Subscriber, visit, type Received } from './harness.ts';
+import { lastMinuteOfHour, loadSchemas, startStage, Subscriber, visit, type Received } from './harness.ts';
 
 /**
  * Every message the daemon publishes under its prefix, on a real broker, validates against its JSON
@@ -9,7 +9,7 @@ import { loadSchemas, minuteRows, startStage, Subscriber, visit, type Received }
 test('every published message validates against its schema; status online → offline', async (t) => {
   t.timeout(60_000);
   const schemas = loadSchemas();
-  t.deepEqual([...schemas.keys()].sort(), ['glance.command_result/1', 'glance.health/1', 'glance.live/1', 'glance.stats/1', 'glance.status/1', 'glance.visit/1']);
+  t.deepEqual([...schemas.keys()].sort(), ['glance.breakdown/1', 'glance.command_result/1', 'glance.health/1', 'glance.live/1', 'glance.stats/2', 'glance.status/1', 'glance.visit/1']);
   const broker = await startBroker();
   t.teardown(() => broker.stop());
   const sub = await Subscriber.connect(broker.url, ['shop/#', 'ha/#']);
@@ -33,15 +33,16 @@ mqtt:
   await sub.waitFor('status online', () => sub.on(`${base}/status`).some((m) => m.json?.state === 'online'));
   h.bus.emit('visit', visit(1));
   h.bus.emit('visit', visit(2, { contentId: null, gender: 'unknown', ageBand: 'unknown', dominantEmotion: 'unknown', watcher: false, attentionS: 0 }));
-  h.bus.emit('minuteClosed', { minute: '2025-01-01T12:00:00Z', rows: minuteRows(), kAnonymity: 5 });
+  h.bus.emit('minuteClosed', lastMinuteOfHour());
   h.bus.emit('live', { wallMs: Date.now(), width: 640, height: 480, fps: 9.87, people: [{ box: { x: 1, y: 2, width: 30, height: 40 }, watching: true }, { box: { x: 100, y: 2, width: 30, height: 40 }, watching: false }] });
   sub.client.publish(`${base}/command`, JSON.stringify({ command: 'ping', request_id: 'r-1' }), { qos: 1 });
   sub.client.publish(`${base}/command`, JSON.stringify({ command: 'publish_stats' }), { qos: 1 });
   sub.client.publish(`${base}/command`, JSON.stringify({ command: 'publish_health', request_id: 'h' }), { qos: 1 });
 
-  await sub.waitFor('visits, stats, live, health and three command results', () =>
+  await sub.waitFor('visits, stats, breakdown, live, health and three command results', () =>
     sub.on(`${base}/visit`).length >= 2 &&
     sub.on(`${base}/stats`).length >= 2 &&
+    sub.on(`${base}/breakdown`).length >= 1 &&
     sub.on(`${base}/live`).length >= 1 &&
     sub.on(`${base}/health`).length >= 2 &&
     sub.on(`${base}/command/result`).length >= 3,
@@ -61,7 +62,8 @@ mqtt:
   }
   const schemaOf = (suffix: string) => new Set(sub.on(`${base}/${suffix}`).map((m) => m.json!.schema));
   t.deepEqual(schemaOf('visit'), new Set(['glance.visit/1']));
-  t.deepEqual(schemaOf('stats'), new Set(['glance.stats/1']));
+  t.deepEqual(schemaOf('stats'), new Set(['glance.stats/2']));
+  t.deepEqual(schemaOf('breakdown'), new Set(['glance.breakdown/1']));
   t.deepEqual(schemaOf('health'), new Set(['glance.health/1']));
   t.deepEqual(schemaOf('live'), new Set(['glance.live/1']));
 
@@ -71,9 +73,13 @@ mqtt:
   t.is(v1.ended_at, new Date(Date.UTC(2025, 0, 1, 12, 0, 1)).toISOString());
   t.like(v2, { content_id: null, watcher: false, gender: 'unknown' });
   const stats = sub.on(`${base}/stats`)[0];
-  t.true(stats.json!.minute_start === '2025-01-01T12:00:00.000Z');
-  t.deepEqual(stats.json!.totals, { passers_by: 13, watchers: 10, dwell_s: 50.3, attention_s: 20.5 });
-  t.is((stats.json!.rows as Array<{ content_id: unknown }>)[1].content_id, null);
+  t.true(stats.json!.minute_start === '2025-01-01T11:59:00.000Z');
+  t.deepEqual(stats.json!.totals, { passers_by: 2, watchers: 1, dwell_s: 7.3, attention_s: 3 });
+  t.false('rows' in stats.json!, 'a minute carries totals only: breakdowns leave per closed period');
+  const breakdown = sub.on(`${base}/breakdown`)[0].json!;
+  t.like(breakdown, { period_start: '2025-01-01T11:00:00.000Z', duration_s: 3600, k_anonymity: 5 });
+  t.deepEqual(breakdown.totals, { passers_by: 15, watchers: 11, dwell_s: 55.3, attention_s: 21.5 });
+  t.deepEqual((breakdown.rows as Array<Record<string, unknown>>)[1], { age_band: '35-44', gender: 'male', emotion: 'neutral', content_id: null, passers_by: 7, watchers: 5, dwell_s: 20, attention_s: 8 });
   t.like(sub.on(`${base}/live`)[0].json, { people_in_view: 2, watchers_in_view: 1, fps: 9.9 });
   t.false(JSON.stringify(sub.on(`${base}/live`)[0].json).includes('"box"'), 'live carries counts only, no positions');
   const results = sub.on(`${base}/command/result`).map((m) => m.json!);
@@ -82,7 +88,7 @@ mqtt:
   t.like(republished, { ok: true, request_id: null });
   t.true(sub.on(`${base}/stats`).some((m) => m.json!.message_id === (republished.result as Record<string, unknown>).stats_message_id));
   const lastHealth = sub.on(`${base}/health`).at(-1)!.json!;
-  t.like(lastHealth, { watchers_last_hour: 10, people_in_view: 2 });
+  t.like(lastHealth, { watchers_last_hour: 1, people_in_view: 2 });
   t.like(lastHealth.mqtt, { connected: true, broker: broker.url });
   t.true((lastHealth.rss_bytes as number) > 0);
   t.deepEqual((lastHealth.probes as Record<string, unknown>).capture, { state: 'running', fps: 10, droppedFps: 0.5 });
@@ -101,7 +107,7 @@ mqtt:
 
   // The outbox emptied: everything durable was acknowledged.
   await sub.waitFor('outbox drained', () => h.probe().outbox_depth === 0);
-  t.is(h.probe().outbox_acked, 4);
+  t.is(h.probe().outbox_acked, 5);
 
   // Clean stop: offline, retained, valid.
   await h.stop();
@@ -110,10 +116,10 @@ mqtt:
   t.like(offline.json, { reason: 'stopped' });
   t.true(schemas.get('glance.status/1')!(offline.json).ok);
 
-  // A late subscriber sees the retained status and the latest stats at once.
-  const late = await Subscriber.connect(broker.url, [`${base}/status`, `${base}/stats`]);
+  // A late subscriber sees the retained status, the latest stats and the latest breakdown at once.
+  const late = await Subscriber.connect(broker.url, [`${base}/status`, `${base}/stats`, `${base}/breakdown`]);
   t.teardown(() => late.close());
-  await late.waitFor('retained status and stats', () => late.on(`${base}/status`).length === 1 && late.on(`${base}/stats`).length === 1);
+  await late.waitFor('retained status, stats and breakdown', () => late.on(`${base}/status`).length === 1 && late.on(`${base}/stats`).length === 1 && late.on(`${base}/breakdown`).length === 1);
   t.true(late.messages.every((m: Received) => m.retain));
   t.is(late.on(`${base}/status`)[0].json!.state, 'offline');
 });

@@ -38,7 +38,7 @@ test('with the real store, each minute is queued in its own commit and published
   const dir = tempDir();
   const broker = await startBroker();
   t.teardown(() => broker.stop());
-  const sub = await Subscriber.connect(broker.url, ['glance/glance-1/stats', 'glance/glance-1/visit']);
+  const sub = await Subscriber.connect(broker.url, ['glance/glance-1/stats', 'glance/glance-1/visit', 'glance/glance-1/breakdown']);
   t.teardown(() => sub.close());
   const clock = { now: MINUTE + 5_000 };
   const first = await wired(dir, broker.url, clock);
@@ -48,9 +48,9 @@ test('with the real store, each minute is queued in its own commit and published
   clock.now = MINUTE + 61_000; // the store's tick closes 12:00
   await sub.waitFor('stats of 12:00', () => sub.on('glance/glance-1/stats').length === 1);
   const stats = sub.on('glance/glance-1/stats')[0].json!;
-  t.like(stats, { minute_start: '2025-01-01T12:00:00.000Z', k_anonymity: 2 });
+  t.like(stats, { minute_start: '2025-01-01T12:00:00.000Z', schema: 'glance.stats/2' });
   t.like(stats.totals, { passers_by: 3, watchers: 3 });
-  t.true(loadSchemas().get('glance.stats/1')!(stats).ok);
+  t.true(loadSchemas().get('glance.stats/2')!(stats).ok);
   t.is(sub.on('glance/glance-1/visit').length, 3);
 
   // A visit in 12:01, then a clean stop: MQTT stops first, the store then writes 12:01.
@@ -65,4 +65,17 @@ test('with the real store, each minute is queued in its own commit and published
   t.like(sub.on('glance/glance-1/stats')[1].json, { minute_start: '2025-01-01T12:01:00.000Z' });
   t.true(second.entries().some((e) => /replaying 1 unsent message/.test(String(e.msg))));
   await sub.waitFor('outbox empty', () => (second.health.snapshot().mqtt as { outbox_depth: number }).outbox_depth === 0);
+  t.is(sub.on('glance/glance-1/breakdown').length, 0, 'the 12:00 hour is not over: no breakdown yet');
+
+  // The first minute written after 13:00 closes the 12:00 hour: its breakdown goes out in that commit.
+  second.bus.emit('visit', visit(3605));
+  clock.now = MINUTE + 3_661_000;
+  await sub.waitFor('breakdown of the 12:00 hour', () => sub.on('glance/glance-1/breakdown').length === 1);
+  const breakdown = sub.on('glance/glance-1/breakdown')[0].json!;
+  t.true(loadSchemas().get('glance.breakdown/1')!(breakdown).ok);
+  t.like(breakdown, { period_start: '2025-01-01T12:00:00.000Z', duration_s: 3600, k_anonymity: 2, totals: { passers_by: 4 } });
+  t.deepEqual(
+    (breakdown.rows as Array<Record<string, unknown>>).map((r) => [r.age_band, r.gender, r.content_id, r.passers_by]),
+    [['25-34', 'female', 'promo-1', 4]],
+  );
 });

@@ -2,9 +2,9 @@ import path from 'node:path';
 import test from 'ava';
 import type { MinuteClosed } from '../../../src/core/types.ts';
 import { freePort } from '../../helpers/broker.ts';
-import { minuteRows, openDb, sleep, startStage, Subscriber, tempDir, visit } from './harness.ts';
+import { lastMinuteOfHour, openDb, sleep, startStage, Subscriber, tempDir, visit } from './harness.ts';
 
-const closedMinute = (): MinuteClosed => ({ minute: '2025-01-01T12:00Z', rows: minuteRows(), kAnonymity: 5 });
+const closedMinute = (): MinuteClosed => lastMinuteOfHour();
 const outboxTopics = (h: { db: { prepare(sql: string): { all(): unknown[] } } }) =>
   (h.db.prepare('SELECT topic FROM outbox ORDER BY id').all() as Array<{ topic: string }>).map((r) => r.topic);
 

@@ -4,7 +4,7 @@ import { openStore, privacy, rows, T0, MIN, tempDir, visit } from './helpers.ts'
 
 test('a minute is written once, in one transaction, with exactly what was recorded', async (t) => {
   const dir = tempDir(t);
-  const store = await openStore(dir, privacy('{ kAnonymity: 1 }'));
+  const store = await openStore(dir, privacy('{ kAnonymity: 1 }'), () => T0 + 2 * 3_600_000);
   t.teardown(() => store.close());
   store.recordVisit(visit(T0 + 10_000));
   store.recordVisit(visit(T0 + 20_000, { watcher: false, attentionS: 0.5, dwellS: 2 }));
@@ -27,11 +27,14 @@ test('a minute is written once, in one transaction, with exactly what was record
   );
   t.is(closed.minute, '2025-01-01T12:00:00Z');
   t.deepEqual(closed.totals, { frames: 5, faces: 10, passersBy: 3, watchers: 2, dwellS: 10, attentionS: 3.5 });
+  t.deepEqual(closed.periods, [], 'its hour still has a minute in memory: no breakdown yet');
+  const last = store.closeMinute(T0 + MIN)!;
   t.deepEqual(
-    closed.rows.map((r) => [r.gender, r.contentId, r.passersBy]),
+    last.periods[0].rows.map((r) => [r.ageBand, r.gender, r.contentId, r.passersBy]),
     [
-      ['female', 'promo-a', 2],
-      ['male', null, 1],
+      ['25-34', 'female', 'promo-a', 2],
+      ['25-34', 'male', null, 1],
+      ['65+', 'female', 'promo-a', 1],
     ],
   );
 });
