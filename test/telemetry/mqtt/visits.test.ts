@@ -4,7 +4,8 @@ import type { MinuteClosed } from '../../../src/core/types.ts';
 import { freePort } from '../../helpers/broker.ts';
 import { lastMinuteOfHour, openDb, sleep, startStage, Subscriber, tempDir, visit } from './harness.ts';
 
-const closedMinute = (): MinuteClosed => lastMinuteOfHour();
+/** A minute that closes no breakdown period: it queues one stats row and nothing else. */
+const closedMinute = (): MinuteClosed => ({ ...lastMinuteOfHour(), minute: '2025-01-01T11:30:00Z', periods: [] });
 const outboxTopics = (h: { db: { prepare(sql: string): { all(): unknown[] } } }) =>
   (h.db.prepare('SELECT topic FROM outbox ORDER BY id').all() as Array<{ topic: string }>).map((r) => r.topic);
 
