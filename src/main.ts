@@ -20,7 +20,9 @@ export interface RunOptions {
 /**
  * The daemon's process shell: config, logger, signals, systemd notification and exit codes.
  * SIGTERM/SIGINT stop gracefully within shutdownTimeoutMs; a second signal forces exit; a signal
- * during start-up aborts it through the AbortSignal each stage's start() receives.
+ * during start-up aborts it through the AbortSignal each stage's start() receives. A stage that fails
+ * at run time (HealthRegistry.fail) stops the daemon the same way, with exit 1; the systemd watchdog
+ * is pinged only while every stage is live (HealthRegistry.liveness).
  */
 export async function runDaemon(opts: RunOptions = {}): Promise<number> {
   const env = opts.env ?? process.env;
@@ -42,6 +44,11 @@ export async function runDaemon(opts: RunOptions = {}): Promise<number> {
   let resolveStopped!: (code: number) => void;
   const stopped = new Promise<number>((resolve) => (resolveStopped = resolve));
 
+  const beginStop = (why: string, code: number) => {
+    startup.abort(new StartupCancelled(`start-up cancelled by ${why}`));
+    stopping = shutdown(app, log, notify, config.shutdownTimeoutMs).then((stopCode) => (code === EXIT.ok ? stopCode : code));
+    void stopping.then(resolveStopped);
+  };
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
       log.warn({ signal }, 'second signal: forcing exit');
@@ -49,18 +56,23 @@ export async function runDaemon(opts: RunOptions = {}): Promise<number> {
       return;
     }
     log.info({ signal }, 'stopping');
-    startup.abort(new StartupCancelled(`start-up cancelled by ${signal}`));
-    stopping = shutdown(app, log, notify, config.shutdownTimeoutMs);
-    void stopping.then(resolveStopped);
+    beginStop(signal, EXIT.ok);
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // A stage that cannot go on (inference after maxConsecutiveFailures): stop cleanly, so the open
+  // minute is still written, and exit 1 for systemd's Restart=on-failure.
+  app.context.health.onFailure((source, err) => {
+    if (stopping) return;
+    log.fatal({ err, stage: source }, 'stage failed: stopping, exit 1');
+    beginStop(`${source} failure`, EXIT.failure);
+  });
 
   try {
     log.info({ version: glanceVersion(), device: config.device.id }, 'glance starting');
     await app.start(startup.signal);
     if (stopping) return await stopping;
-    notify.ready();
+    notify.ready(() => app.context.health.liveness());
     log.info('glance ready');
     // Stages may hold no handle of their own (all idle): keep the process alive until a signal.
     const keepAlive = setInterval(() => {}, 1 << 30);

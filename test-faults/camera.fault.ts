@@ -1,29 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync, renameSync, existsSync } from 'node:fs';
+import { renameSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { resolveFfmpegPath } from '../src/capture/executables.ts';
-import { sleep, startDaemon, tempDir, until } from './daemon.ts';
+import { ffmpegChildren, sleep, startDaemon, tempDir, until } from './daemon.ts';
 
 const CYCLES = 3;
 const GONE_MS = 5000;
-
-/** The daemon's ffmpeg children (the capture source). */
-function ffmpegChildren(pid: number): number[] {
-  let kids: number[] = [];
-  try {
-    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  } catch {
-    return [];
-  }
-  return kids.filter((k) => {
-    try {
-      return readFileSync(`/proc/${k}/comm`, 'utf8').trim().startsWith('ffmpeg');
-    } catch {
-      return false;
-    }
-  });
-}
 
 /**
  * The camera vanishes: its file is moved away and the ffmpeg reading it dies (a USB camera unplugged).

@@ -3,7 +3,7 @@
  * dashboard on a free port, demo camera, no GPU. Bounded: every wait has a timeout and teardown
  * kills the process.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { glanceBin, spawnTs, type Spawned } from '../test/helpers/process.ts';
@@ -67,4 +67,21 @@ export async function startDaemon(t: T, yaml: string, opts: { dir?: string; data
     return exit;
   };
   return { proc, url, dir, health, stop };
+}
+
+/** The daemon's ffmpeg children (the capture source). */
+export function ffmpegChildren(pid: number): number[] {
+  let kids: number[] = [];
+  try {
+    kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+  return kids.filter((k) => {
+    try {
+      return readFileSync(`/proc/${k}/comm`, 'utf8').trim().startsWith('ffmpeg');
+    } catch {
+      return false;
+    }
+  });
 }

@@ -2,15 +2,20 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../core/bus.ts';
 import type { HealthRegistry } from '../core/health.ts';
 import type { Stage } from '../core/stage.ts';
-import type { FrameFaces, GlanceEvents, LiveView } from '../core/types.ts';
+import type { FrameFaces, GlanceEvents, LiveView, Visit } from '../core/types.ts';
 import { createAgeBands } from './age-bands.ts';
 import { facingCamera, usableForAttributes } from './attention.ts';
 import type { AudienceConfig } from '../config/audience.ts';
 import { createRegionFilter } from '../core/ignore-regions.ts';
 import { LiveRate } from './live-rate.ts';
 import type { PrivacyConfig } from '../config/privacy.ts';
-import { Tracker, type Track } from './tracker.ts';
-import { VisitAccumulator, type SummaryOptions } from './visitor-summary.ts';
+import { Tracker } from './tracker.ts';
+import { VisitAccumulator, type Observation, type SummaryOptions } from './visitor-summary.ts';
+
+/** What a track carries: its visit so far, replaced by the next one when the track outlasts maxVisitS. */
+interface OpenVisit {
+  visit: VisitAccumulator;
+}
 
 export interface AudienceStageDeps {
   config: AudienceConfig;
@@ -27,12 +32,12 @@ export interface AudienceStageDeps {
  */
 export class AudienceStage implements Stage {
   readonly name = 'audience';
-  private tracker: Tracker<VisitAccumulator> | undefined;
+  private tracker: Tracker<OpenVisit> | undefined;
   private summary: SummaryOptions | undefined;
   private contentId: string | null = null;
   private lastMonoMs = -Infinity;
   private lastWallMs: number | undefined;
-  private counts = { visits: 0, watchers: 0, frames: 0, outOfOrder: 0, ignoredFaces: 0 };
+  private counts = { visits: 0, watchers: 0, frames: 0, outOfOrder: 0, ignoredFaces: 0, cutVisits: 0 };
 
   constructor(private readonly deps: AudienceStageDeps) {}
 
@@ -47,10 +52,11 @@ export class AudienceStage implements Stage {
     const inIgnoredRegion = createRegionFilter(privacy.ignoreRegions);
     const attention = { maxYawDeg: config.attentionMaxYawDeg, maxPitchDeg: config.attentionMaxPitchDeg };
     const attributes = { maxYawDeg: config.attributeMaxYawDeg, maxPitchDeg: config.attributeMaxPitchDeg, minFaceSize: privacy.minFaceSize };
-    const tracker = new Tracker<VisitAccumulator>(
+    const tracker = new Tracker<OpenVisit>(
       { iouThreshold: config.iouThreshold, confirmFrames: config.confirmFrames, maxAbsenceMs: config.maxAbsenceMs },
-      () => new VisitAccumulator(),
+      () => ({ visit: new VisitAccumulator() }),
     );
+    const maxVisitMs = config.maxVisitS * 1000;
     this.tracker = tracker;
     const live = new LiveRate(config.liveMaxHz);
 
@@ -74,7 +80,7 @@ export class AudienceStage implements Stage {
       for (const { track, detection } of update.assignments) {
         const face = faces[detection];
         const attentive = facingCamera(face.pose, attention);
-        track.data.observe({
+        const observation: Observation = {
           monoMs: frame.monoMs,
           wallMs: frame.wallMs,
           attentive,
@@ -82,10 +88,19 @@ export class AudienceStage implements Stage {
             ? { age: face.age, gender: face.gender, emotion: privacy.emotion ? face.emotion : undefined }
             : undefined,
           contentId: this.contentId,
-        });
+        };
+        // A face that never leaves (a poster, a cashier) is cut into consecutive visits of maxVisitS.
+        if (track.confirmed && track.data.visit.lengthMsAt(frame.monoMs) >= maxVisitMs) {
+          const { visit, next } = track.data.visit.splitAt(observation, summary);
+          track.data.visit = next;
+          this.counts.cutVisits++;
+          this.emit(visit);
+        } else {
+          track.data.visit.observe(observation);
+        }
         if (track.confirmed) people.push({ box: { ...face.box }, watching: attentive });
       }
-      for (const track of update.ended) this.emitVisit(track, summary);
+      for (const track of update.ended) this.emit(track.data.visit.summarize(summary));
       const fps = live.frame(frame.monoMs);
       if (fps !== undefined) bus.emit('live', { wallMs: frame.wallMs, width: frame.width, height: frame.height, people, fps });
     };
@@ -98,6 +113,8 @@ export class AudienceStage implements Stage {
       tentativeTracks: tracker.tracks.filter((t) => !t.confirmed).length,
       visits: this.counts.visits,
       watchers: this.counts.watchers,
+      /** Visits ended because their track outlasted maxVisitS (a face that stays: a poster, a cashier). */
+      cutVisits: this.counts.cutVisits,
       frames: this.counts.frames,
       outOfOrderFrames: this.counts.outOfOrder,
       ignoredFaces: this.counts.ignoredFaces,
@@ -112,14 +129,13 @@ export class AudienceStage implements Stage {
     this.tracker = undefined;
     if (tracker && this.summary) {
       const open = tracker.endAll();
-      for (const track of open) this.emitVisit(track, this.summary);
+      for (const track of open) this.emit(track.data.visit.summarize(this.summary));
       if (open.length > 0) this.deps.log.info({ visits: open.length }, 'open tracks ended at stop');
     }
     this.deps.health.unregister('audience');
   }
 
-  private emitVisit(track: Track<VisitAccumulator>, summary: SummaryOptions): void {
-    const visit = track.data.summarize(summary);
+  private emit(visit: Visit): void {
     this.counts.visits++;
     if (visit.watcher) this.counts.watchers++;
     this.deps.bus.emit('visit', visit);

@@ -6,6 +6,11 @@ export const AudienceConfig = Type.Object(
   {
     confirmFrames: Type.Integer({ default: 3, minimum: 1, description: 'consecutive frames a face must be matched in before its track counts as a passer-by' }),
     maxAbsenceMs: Type.Integer({ default: 1500, minimum: 0, description: 'a track unseen this long ends and its visit is summarised' }),
+    maxVisitS: Type.Number({
+      default: 3600,
+      minimum: 1,
+      description: 'a track seen longer than this (a poster, a cashier) is cut into consecutive visits of this length, seconds; bounds what one visit holds',
+    }),
     iouThreshold: fraction(0.3, 'least overlap (IoU) between a track’s predicted box and a face to match them'),
     attentionMaxYawDeg: Type.Number({ default: 30, minimum: 0, maximum: 90, description: 'a face counts as looking at the screen when |yaw| is at most this' }),
     attentionMaxPitchDeg: Type.Number({ default: 25, minimum: 0, maximum: 90, description: '… and |pitch| is at most this' }),

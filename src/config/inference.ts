@@ -34,6 +34,17 @@ export const InferenceConfig = Type.Object(
       description:
         'run the models in a worker thread, so capture, MQTT and the dashboard never wait for a model run: ~25% more frames/s at 1080p and a steady event loop, for ~60 MB more RSS (README Performance)',
     }),
+    analysisTimeoutMs: Type.Integer({
+      default: 15000,
+      minimum: 1,
+      description:
+        'a frame whose analysis takes longer counts as a failed analysis (a hung model run); with the worker, the worker thread is ended and started again',
+    }),
+    maxConsecutiveFailures: Type.Integer({
+      default: 10,
+      minimum: 1,
+      description: 'this many failed analyses in a row (errors, time-outs, a dead worker) stop the daemon with exit 1, for systemd to restart it',
+    }),
     memoryArena: Type.Boolean({
       default: false,
       description: "onnxruntime's CPU memory arena and memory pattern; off measured the same speed with ~60 MB less peak RSS at 1080p (README Performance)",

@@ -8,10 +8,10 @@ import { glanceBin, spawnTs, type Spawned } from './process.ts';
  * GLANCE_CONFIG is cleared so the machine's own config never leaks in; the process is killed at
  * teardown if a test ends before it does.
  */
-export function runDaemon(t: ExecutionContext, dir: string, configLines: string[]): Spawned {
+export function runDaemon(t: ExecutionContext, dir: string, configLines: string[], env: NodeJS.ProcessEnv = {}): Spawned {
   const configFile = path.join(dir, 'glance.yaml');
   writeFileSync(configFile, configLines.join('\n') + '\n');
-  const daemon = spawnTs(glanceBin, ['run', '--config', configFile], { GLANCE_CONFIG: '' });
+  const daemon = spawnTs(glanceBin, ['run', '--config', configFile], { GLANCE_CONFIG: '', ...env });
   t.teardown(() => {
     if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');
   });

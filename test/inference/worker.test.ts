@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { dashboardOrigin, runDaemon } from '../helpers/daemon.ts';
 import type { Spawned } from '../helpers/process.ts';
+import { fakeSystemdNotify } from '../helpers/systemd-notify.ts';
 
 // Whole daemons with real models on 2 cores: one at a time.
 const test = anyTest.serial as TestFn;
@@ -13,16 +14,21 @@ const test = anyTest.serial as TestFn;
  * the real daemon on the demo source and check what a thread adds: it must end with the process, whenever
  * the signal comes, and onnxruntime must not abort the process on the way out.
  */
-function daemon(t: ExecutionContext) {
+function daemon(t: ExecutionContext, inference = '', env: NodeJS.ProcessEnv = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-worker-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-  return runDaemon(t, dir, [
-    'capture: { source: demo, fps: 10 }',
-    'inference: { providers: [cpu], worker: true }',
-    `storage: { dataDir: ${JSON.stringify(path.join(dir, 'data'))} }`,
-    'mqtt: { enabled: false }',
-    'dashboard: { host: 127.0.0.1, port: 0 }',
-  ]);
+  return runDaemon(
+    t,
+    dir,
+    [
+      'capture: { source: demo, fps: 10 }',
+      `inference: { providers: [cpu], worker: true${inference} }`,
+      `storage: { dataDir: ${JSON.stringify(path.join(dir, 'data'))} }`,
+      'mqtt: { enabled: false }',
+      'dashboard: { host: 127.0.0.1, port: 0 }',
+    ],
+    env,
+  );
 }
 
 /** Lines that are not the logger's JSON: native aborts ("terminate called …") land here. */
@@ -69,4 +75,39 @@ test('a signal while the worker is still loading models stops the daemon: the th
   t.deepEqual(strayStderr(p.stderr()), []);
   t.notRegex(p.stdout(), /"msg":"glance ready"/);
   t.regex(p.stdout(), /"msg":"glance stopped"/);
+});
+
+test('hung analyses (over analysisTimeoutMs): the worker is ended and started again, then the daemon exits 1; no ping while restarting or after', async (t) => {
+  t.timeout(120_000);
+  const notify = fakeSystemdNotify(t);
+  // 1 ms: every real analysis is "hung"; two in a row give up.
+  const p = daemon(t, ', analysisTimeoutMs: 1, maxConsecutiveFailures: 2', notify.env);
+  const exit = await exitWithin(p, 100_000);
+  t.not(exit, 'late', `the daemon did not give up:\n${p.stdout().slice(-3000)}`);
+  t.deepEqual(exit, { code: 1, signal: null }, p.stdout().slice(-3000) + "\nSTDERR:\n" + p.stderr().slice(-3000));
+  const out = p.stdout();
+  const order = ['"msg":"glance ready"', 'analysisTimeoutMs', '"msg":"restarting the inference worker"', '"msg":"inference worker restarted"', '"msg":"inference gave up"', '"msg":"stage failed: stopping, exit 1"', '"msg":"glance stopped"'];
+  const at = order.map((s) => out.indexOf(s));
+  t.deepEqual(
+    order.filter((_, i) => at[i] < 0),
+    [],
+    'every step is logged',
+  );
+  t.deepEqual([...at].sort((a, b) => a - b), at, 'in this order');
+  t.deepEqual(strayStderr(p.stderr()), [], 'ending a thread mid-run did not abort the process');
+  // While the new thread loads its models (seconds) systemd hears nothing; 1 s of slack for a ping already under way.
+  const timeOf = (msg: string) => (JSON.parse(out.split('\n').find((l) => l.includes(`"msg":"${msg}"`))!) as { time: number }).time;
+  const [restarting, restarted, gaveUp] = [timeOf('restarting the inference worker'), timeOf('inference worker restarted'), timeOf('inference gave up')];
+  const pings = notify.messages().filter((m) => m.msg === 'WATCHDOG=1');
+  t.deepEqual(
+    pings.filter((m) => (m.at > restarting + 1000 && m.at < restarted) || m.at > gaveUp + 1000).map((m) => m.at - restarting),
+    [],
+    `pings during the restart (${restarted - restarting} ms) or after giving up`,
+  );
+  const messages = notify.messages().map((m) => m.msg);
+  t.true(messages.includes('READY=1'));
+  t.true(
+    messages.some((m) => /^STATUS=not live: inference: (restarting the inference worker|gave up)/.test(m)),
+    JSON.stringify(messages),
+  );
 });

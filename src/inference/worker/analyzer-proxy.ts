@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { PrivacyConfig } from '../../config/privacy.ts';
 import type { Analyzer, AnalyzeResult, LoadedModelInfo } from '../analyzer.ts';
@@ -18,22 +18,44 @@ const CLOSE_GRACE_MS = 3000;
  * them. Resolves once the worker's models are loaded; a model that cannot load rejects with the
  * worker's ResourceError, so the daemon still exits 3 naming the file.
  */
-export async function startWorkerAnalyzer(config: InferenceConfig, privacy: PrivacyConfig, log: Logger): Promise<Analyzer> {
+export async function startWorkerAnalyzer(config: InferenceConfig, privacy: PrivacyConfig, log: Logger, createThread: CreateThread = newThread): Promise<WorkerAnalyzerHandle> {
   const init: WorkerInit = { config, privacy, logLevel: log.level };
   // execArgv: [] because entry.js registers tsx itself; inheriting e.g. a second --import would load it twice.
-  const worker = new Worker(ENTRY, { workerData: init, execArgv: [] });
+  const worker = createThread(ENTRY, { workerData: init, execArgv: [] });
   const remote = new WorkerAnalyzer(worker, log);
   await remote.ready;
   return remote;
 }
 
-class WorkerAnalyzer implements Analyzer {
+/** Creates the thread; tests pass one that keeps the Worker, to end it as a crash would. */
+export type CreateThread = (entry: URL, options: WorkerOptions) => Worker;
+const newThread: CreateThread = (entry, options) => new Worker(entry, options);
+
+/** The worker analyzer as its owner (the inference stage) sees it: an Analyzer whose thread can die. */
+export interface WorkerAnalyzerHandle extends Analyzer {
+  /** Why the thread ended when nobody closed it (an uncaught error, an exit in the thread); undefined while it runs. */
+  readonly died: Error | undefined;
+  /** Called once when the thread ends without end() or close(). */
+  onDeath(listener: (err: Error) => void): void;
+  /**
+   * Ends the thread even when an analysis hangs in it: as close(), it lets the run in progress finish
+   * and the thread end by itself, and only if that takes longer than graceMs terminates it. Resolves
+   * true once the thread has ended, false if even terminating did not end it within graceMs (stuck in
+   * native code: only the process exit helps).
+   */
+  end(graceMs?: number): Promise<boolean>;
+}
+
+class WorkerAnalyzer implements WorkerAnalyzerHandle {
   models: readonly LoadedModelInfo[] = [];
   readonly ready: Promise<void>;
   private readonly pending = new Map<number, { resolve: (r?: AnalyzeResult) => void; reject: (e: Error) => void }>();
   private nextId = 1;
   private slot: Uint8Array<SharedArrayBuffer> | undefined;
   private exited: Error | undefined;
+  /** close() or end() was asked for: the thread's end is expected, not a death. */
+  private ending = false;
+  private deathListeners: Array<(err: Error) => void> = [];
 
   constructor(
     private readonly worker: Worker,
@@ -64,8 +86,17 @@ class WorkerAnalyzer implements Analyzer {
         const err = new Error(`inference worker exited (code ${code})`);
         reject(err);
         this.failAll(err);
+        if (!this.ending) for (const listener of this.deathListeners.splice(0)) listener(this.exited!);
       });
     });
+  }
+
+  get died(): Error | undefined {
+    return this.ending ? undefined : this.exited;
+  }
+
+  onDeath(listener: (err: Error) => void): void {
+    this.deathListeners.push(listener);
   }
 
   async analyze(frame: RgbImage): Promise<Face[]> {
@@ -94,21 +125,24 @@ class WorkerAnalyzer implements Analyzer {
 
   /**
    * Asks the worker to release its sessions and lets its thread end by itself: terminating a thread
-   * while onnxruntime-node still holds native state in it can abort the whole process. terminate()
-   * is only the fallback for a worker that does not end within CLOSE_GRACE_MS.
+   * while onnxruntime-node still holds native state in it can abort the whole process (it did, once
+   * in a few runs, when a thread was terminated in the middle of a model run). terminate() is only
+   * the fallback for a worker that does not end within CLOSE_GRACE_MS.
    */
   async close(): Promise<void> {
-    if (this.exited) return;
-    const ended = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    await this.request((id) => ({ type: 'close', id })).catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), CLOSE_GRACE_MS)));
-    const outcome = await Promise.race([ended, late]);
-    clearTimeout(timer);
-    if (outcome === 'late') {
-      this.log.warn({ graceMs: CLOSE_GRACE_MS }, 'inference worker did not end after close: terminating it');
-      await this.worker.terminate();
-    }
+    await this.end();
+  }
+
+  async end(graceMs = CLOSE_GRACE_MS): Promise<boolean> {
+    this.ending = true;
+    if (this.exited) return true;
+    const ended = new Promise<true>((resolve) => this.worker.once('exit', () => resolve(true)));
+    // Queued behind the run in progress, if any; its reply is not awaited, the thread's end is.
+    this.send({ type: 'close', id: this.nextId++ });
+    if (await settlesWithin(ended, graceMs)) return true;
+    this.log.warn({ graceMs }, 'inference worker did not end after close: terminating it');
+    void this.worker.terminate();
+    return settlesWithin(ended, graceMs);
   }
 
   private request(make: (id: number) => ToWorker): Promise<AnalyzeResult | undefined> {
@@ -136,6 +170,15 @@ class WorkerAnalyzer implements Analyzer {
     const method = level >= 50 ? 'error' : level >= 40 ? 'warn' : level >= 30 ? 'info' : level >= 20 ? 'debug' : 'trace';
     this.log[method](fields, msg ?? '');
   }
+}
+
+/** Whether p resolves within ms. */
+async function settlesWithin(p: Promise<true>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  const outcome = await Promise.race([p, late]);
+  clearTimeout(timer);
+  return outcome;
 }
 
 function asError(e: WorkerError): Error {
