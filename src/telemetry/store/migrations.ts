@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
@@ -95,6 +95,10 @@ export async function migrate(
     const stamp = new Date(opts.now?.() ?? Date.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     backup = path.join(dir, `glance-v${from}-${stamp}.db`);
     await db.backup(backup);
+    // Retention deletes a backup by its file time: date it by the newest row it holds, not by when it
+    // was taken, so a backup of old data goes when that data would have, not retentionDays later.
+    const newestS = newestRowS(db);
+    if (newestS !== null) utimesSync(backup, newestS, newestS);
     opts.log?.info({ backup, from, to: latest }, 'database backed up before migrating');
   }
 
@@ -107,4 +111,22 @@ export async function migrate(
     opts.log?.info({ version: m.version, name: m.name }, 'database migrated');
   }
   return { from, to: latest, backup };
+}
+
+/**
+ * Seconds since epoch of the newest row in a database of any schema version: the end of its newest
+ * stored minute, or its newest queued outbox message; null when it holds no row.
+ */
+function newestRowS(db: Database.Database): number | null {
+  const has = (table: string) => db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?").get(table) !== undefined;
+  const ends: number[] = [];
+  if (has('minute_counters')) {
+    const m = db.prepare('SELECT max(minute) AS m FROM minute_counters').get() as { m: number | null };
+    if (m.m !== null) ends.push(m.m + 60);
+  }
+  if (has('outbox')) {
+    const o = db.prepare('SELECT max(created_at) AS c FROM outbox').get() as { c: number | null };
+    if (o.c !== null) ends.push(o.c / 1000);
+  }
+  return ends.length > 0 ? Math.max(...ends) : null;
 }

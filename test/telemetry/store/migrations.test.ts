@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../src/telemetry/store/migrations.ts';
 import { openDatabase } from '../../../src/telemetry/store/open-database.ts';
+import { applyRetention } from '../../../src/telemetry/store/retention.ts';
 import { openStore, privacy, rows, T0, tempDir, visit } from './helpers.ts';
 import { runGlance } from '../../helpers/process.ts';
 import { ResourceError } from '../../../src/core/errors.ts';
@@ -49,6 +50,23 @@ test('an existing v1 database is backed up, then migrated; its data survives in 
   t.deepEqual(old.prepare('SELECT frames FROM minute_counters').all(), [{ frames: 10 }]);
   t.deepEqual(old.prepare("SELECT name FROM sqlite_schema WHERE name = 'outbox'").all(), []);
   old.close();
+});
+
+test('a backup is dated by its newest row, so retention deletes a backup of old data with that data (issue 18)', async (t) => {
+  const dir = tempDir(t);
+  const { db, file } = openDatabase(dir);
+  await migrate(db, { dataDir: dir, file, migrations: MIGRATIONS.slice(0, 1) });
+  db.prepare('INSERT INTO minute_counters (minute, frames, faces) VALUES (?, 10, 3)').run(T0 / 1000);
+  db.close();
+  // The upgrade happens 100 days after the newest stored minute; retention keeps 90 days.
+  const upgradeMs = T0 + 100 * 86_400_000;
+  const store = await openStore(dir, privacy(), () => upgradeMs);
+  t.teardown(() => store.close());
+  const [name] = readdirSync(path.join(dir, 'backups'));
+  t.is(statSync(path.join(dir, 'backups', name)).mtimeMs, T0 + 60_000, 'dated by the end of its newest minute');
+  const result = applyRetention(store.db, dir, 90, upgradeMs);
+  t.is(result.backups, 1, 'the backup holds only data past retention: it goes now, not 90 days after the upgrade');
+  t.deepEqual(readdirSync(path.join(dir, 'backups')), []);
 });
 
 test('a migration that fails rolls back entirely: version and data unchanged', async (t) => {
