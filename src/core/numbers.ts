@@ -14,6 +14,11 @@ export function round1(v: number): number {
   return round(v, 1);
 }
 
+/** Two decimals: ratios and scores. */
+export function round2(v: number): number {
+  return round(v, 2);
+}
+
 /** Three decimals: probabilities and seconds. */
 export function round3(v: number): number {
   return round(v, 3);

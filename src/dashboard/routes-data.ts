@@ -3,6 +3,7 @@ import type { PrivacyConfig } from '../config/privacy.ts';
 import type { DeviceConfig } from '../config/device.ts';
 import { csvLine } from './csv.ts';
 import type { DashboardDataSource, SeriesData, SummaryData } from './data-source.ts';
+import { round2 } from '../core/numbers.ts';
 import {
   MAX_SUMMARY_DAYS,
   bucketQuerySchema,
@@ -51,10 +52,6 @@ function breakdownSpan(d: { breakdownPeriodS: number; breakdownFrom: string | nu
 function partial(d: { partialFrom: string | null }) {
   const from = d.partialFrom === null ? null : new Date(d.partialFrom).toISOString(); // same format as from/to
   return { partial: from !== null, partialFrom: from };
-}
-
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
 }
 
 export function registerDataRoutes(

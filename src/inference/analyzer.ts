@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { PrivacyConfig } from '../config/privacy.ts';
 import { createRegionFilter } from '../core/ignore-regions.ts';
-import { round1 } from '../core/numbers.ts';
+import { round1, round2, round3 } from '../core/numbers.ts';
 import type { Box, Face } from '../core/types.ts';
 import { eyeAngle, type FaceFrame } from './image/align.ts';
 import { AgeGenderEstimator, genderResult } from './face/attributes/age-gender.ts';
@@ -237,10 +237,3 @@ function roundPoint(p: readonly [number, number]): [number, number] {
   return [round1(p[0]), round1(p[1])];
 }
 
-function round2(v: number): number {
-  return Math.round(v * 100) / 100;
-}
-
-function round3(v: number): number {
-  return Math.round(v * 1000) / 1000;
-}

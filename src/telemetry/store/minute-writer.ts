@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { MinuteTotals } from '../../core/types.ts';
 import type { OpenMinute } from './minute-book.ts';
-import { round3 } from './period-breakdowns.ts';
+import { round3 } from '../../core/numbers.ts';
 
 /**
  * Adds one open minute to what is stored for it (its counters row and its cells), so a minute

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { BreakdownRow, PeriodClosed } from '../../core/types.ts';
 import { applyKAnonymity, OTHER, type CountedCell } from './k-anonymity.ts';
 import { iso } from './time.ts';
+import { round3 } from '../../core/numbers.ts';
 
 /**
  * Breakdowns as they leave the store: per period of the fixed partition (periods.ts), each cell
@@ -96,4 +97,3 @@ function toRow(c: Keyed<(typeof JOINT)[number]>): BreakdownRow {
   return { ...c, contentId: c.contentId === '' ? null : c.contentId, dwellS: round3(c.dwellS), attentionS: round3(c.attentionS) };
 }
 
-export const round3 = (n: number) => Math.round(n * 1000) / 1000;

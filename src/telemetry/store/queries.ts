@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { OTHER, type CountedCell } from './k-anonymity.ts';
-import { compareKeys, releasedPeriods, round3, sumByKeys, type KeyName } from './period-breakdowns.ts';
+import { round3 } from '../../core/numbers.ts';
+import { compareKeys, releasedPeriods, sumByKeys, type KeyName } from './period-breakdowns.ts';
 import { releasedSpan, type ReleaseWindow } from './periods.ts';
 import { iso, range, type Instant } from './time.ts';
 
