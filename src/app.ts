@@ -57,7 +57,18 @@ export class App {
     stages.push(storeStage);
     stages.push(new MqttStage({ config: config.mqtt, device: config.device, log: child('mqtt'), bus, health, storeStage }));
     stages.push(
-      new DashboardStage({ config: config.dashboard, device: config.device, privacy: config.privacy, mqtt: config.mqtt, fullConfig: config, dataDir: config.storage.dataDir, log: child('dashboard'), bus, health, storeStage }),
+      new DashboardStage({
+        config: config.dashboard,
+        device: config.device,
+        privacy: config.privacy,
+        mqtt: config.mqtt,
+        fullConfig: config,
+        dataDir: config.storage.dataDir,
+        log: child('dashboard'),
+        bus,
+        health,
+        storeStage,
+      }),
     );
     stages.push(new AudienceStage({ config: config.audience, privacy: config.privacy, log: child('audience'), bus, health }));
     stages.push(new InferenceStage({ config: config.inference, privacy: config.privacy, log: child('inference'), frames, bus, health }));

@@ -42,7 +42,12 @@ test('broker down for 35 s: the daemon keeps its messages in the outbox and deli
   await broker.restart();
   const drained = await until('outbox drained', d.health, (h) => h.mqtt.connected && h.mqtt.outbox_depth === 0, 60_000);
   const acked = drained.mqtt.outbox_acked;
-  await until(`all ${acked} messages at the subscriber`, () => ids.size, (n) => n >= acked, 30_000);
+  await until(
+    `all ${acked} messages at the subscriber`,
+    () => ids.size,
+    (n) => n >= acked,
+    30_000,
+  );
   // The demo camera keeps producing visits: compare against the daemon's count taken just after.
   const received = ids.size;
   const redelivered = deliveries - received;
@@ -53,5 +58,7 @@ test('broker down for 35 s: the daemon keeps its messages in the outbox and deli
   t.is(d.proc.child.exitCode, null);
   const exit = await d.stop();
   t.is(exit.code, 0);
-  console.log(`broker down ${OUTAGE_MS / 1000} s (kill -9, ${broker.impl}): outbox peaked at ${maxDepth} messages; ${acked} visit/stats messages produced, ${received} received (${redelivered} duplicate deliveries, deduplicated by message_id), 0 lost, 0 dropped`);
+  console.log(
+    `broker down ${OUTAGE_MS / 1000} s (kill -9, ${broker.impl}): outbox peaked at ${maxDepth} messages; ${acked} visit/stats messages produced, ${received} received (${redelivered} duplicate deliveries, deduplicated by message_id), 0 lost, 0 dropped`,
+  );
 });

@@ -28,7 +28,7 @@ test(`camera source vanishing and returning, ${CYCLES} times: daemon keeps runni
   for (let c = 0; c < CYCLES; c++) {
     const kids = ffmpegChildren(pid);
     t.true(kids.length >= 1, 'an ffmpeg child is reading the camera');
-    renameSync(clip, clip + '.away');
+    renameSync(clip, `${clip}.away`);
     for (const k of kids) process.kill(k, 'SIGKILL');
     const awayAt = Date.now();
     const gone = await until('capture to notice the camera is gone', d.health, (h) => h.probes.capture.state !== 'streaming', 15_000, 200);
@@ -39,7 +39,7 @@ test(`camera source vanishing and returning, ${CYCLES} times: daemon keeps runni
     t.is(stillGone.probes.capture.captured, gone.probes.capture.captured, 'no frames while the camera is gone');
     t.not(stillGone.probes.capture.state, 'streaming', `capture state while gone: ${stillGone.probes.capture.state}`);
     t.is(d.proc.child.exitCode, null, 'daemon still running');
-    renameSync(clip + '.away', clip);
+    renameSync(`${clip}.away`, clip);
     const back = Date.now();
     await until('frames resume', d.health, (h) => h.probes.capture.captured > stillGone.probes.capture.captured + 5 && h.probes.capture.state === 'streaming', 30_000, 200);
     resumeMs.push(Date.now() - back);
@@ -47,8 +47,10 @@ test(`camera source vanishing and returning, ${CYCLES} times: daemon keeps runni
   t.true(existsSync(clip));
   const h = await d.health();
   t.true(h.probes.capture.restarts >= CYCLES, `restarts ${h.probes.capture.restarts}`);
-  t.regex(d.proc.stdout(), new RegExp(`clip\\.mp4`), 'the failing source is named in the log');
+  t.regex(d.proc.stdout(), /clip\.mp4/, 'the failing source is named in the log');
   const exit = await d.stop();
   t.is(exit.code, 0);
-  console.log(`camera vanishing: ${CYCLES} times gone ${GONE_MS / 1000} s: daemon kept running, ${h.probes.capture.restarts} restarts, frames resumed ${resumeMs.map((m) => (m / 1000).toFixed(1)).join(' / ')} s after the source returned`);
+  console.log(
+    `camera vanishing: ${CYCLES} times gone ${GONE_MS / 1000} s: daemon kept running, ${h.probes.capture.restarts} restarts, frames resumed ${resumeMs.map((m) => (m / 1000).toFixed(1)).join(' / ')} s after the source returned`,
+  );
 });

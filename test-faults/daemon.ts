@@ -45,7 +45,7 @@ export async function startDaemon(t: T, yaml: string, opts: { dir?: string; data
   const dir = opts.dir ?? tempDir(t);
   const config = path.join(dir, 'glance.yaml');
   const base = [`storage: { dataDir: "${opts.dataDir ?? path.join(dir, 'data')}" }`, 'inference: { providers: [cpu], intraOpThreads: 1 }'];
-  writeFileSync(config, [...base, yaml].join('\n') + '\n');
+  writeFileSync(config, `${[...base, yaml].join('\n')}\n`);
   const proc = spawnTs(glanceBin, ['run', '--config', config], { GLANCE_CONFIG: '', ...opts.env });
   t.teardown(() => {
     proc.child.kill('SIGKILL');

@@ -54,7 +54,10 @@ function hostile(i: number): { kind: string; raw: string | Buffer } {
     case 6:
       return { kind: 'malformed request', raw: Buffer.concat([Buffer.from('GET /'), junk(200), Buffer.from('\r\n\r\n')]) };
     case 7:
-      return { kind: 'malformed request', raw: `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{"token":\r\n0\r\n\r\n` };
+      return {
+        kind: 'malformed request',
+        raw: `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\n{"token":\r\n0\r\n\r\n`,
+      };
     case 8:
       return { kind: 'oversized body', raw: `POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${2_000_000}\r\nConnection: close\r\n\r\n{"token":"${'x'.repeat(50_000)}` };
     default:
@@ -133,7 +136,10 @@ test(`${TOTAL} hostile HTTP requests + ${SLOW_CONNECTIONS} slow connections: no 
   // Bounded: fastify caps headers, bodies and URL length, so the flood cannot pile up memory.
   t.true(peakRss - rssBefore < 300 * 2 ** 20, `RSS grew by ${((peakRss - rssBefore) / 2 ** 20).toFixed(0)} MB at peak`);
   t.notRegex(d.proc.stdout() + d.proc.stderr(), /uncaught|unhandled|FATAL|"level":60/i);
-  const summary = [...statuses].sort().map(([k, v]) => `${k}: ${v}`).join(', ');
+  const summary = [...statuses]
+    .sort()
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
   t.log(summary);
   console.log(
     `hostile HTTP: ${TOTAL} requests (concurrency ${CONCURRENCY}) + ${SLOW_CONNECTIONS} slow connections in ${elapsed.toFixed(0)} s: 0 crashes, 0 5xx, 0 leaks; RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB before, peak ${(peakRss / 2 ** 20).toFixed(0)} MB, ${(after.rss_bytes / 2 ** 20).toFixed(0)} MB after (${growthMb >= 0 ? '+' : ''}${growthMb.toFixed(0)} MB); GET /api/health 200 afterwards`,

@@ -37,12 +37,10 @@ test(`kill -9 during sustained writing, ${KILLS} times: integrity ok, no closed 
   const db = new Database(path.join(dir, 'glance.db'));
   t.teardown(() => db.close());
   t.is(db.pragma('integrity_check', { simple: true }), 'ok');
-  const present = (db.prepare('SELECT minute, frames FROM minute_counters ORDER BY minute').all() as Array<{ minute: number; frames: number }>);
+  const present = db.prepare('SELECT minute, frames FROM minute_counters ORDER BY minute').all() as Array<{ minute: number; frames: number }>;
   const counts = new Map<number, number>();
   for (const p of present) counts.set(p.minute, (counts.get(p.minute) ?? 0) + 1);
-  const cells = new Map(
-    (db.prepare('SELECT minute, SUM(passers_by) AS p, COUNT(*) AS n FROM minute_aggregates GROUP BY minute').all() as Array<{ minute: number; p: number; n: number }>).map((r) => [r.minute, r]),
-  );
+  const cells = new Map((db.prepare('SELECT minute, SUM(passers_by) AS p, COUNT(*) AS n FROM minute_aggregates GROUP BY minute').all() as Array<{ minute: number; p: number; n: number }>).map((r) => [r.minute, r]));
   const outbox = (db.prepare('SELECT payload FROM outbox').all() as Array<{ payload: string }>).map((o) => Date.parse(JSON.parse(o.payload).minute) / 1000);
   const lost = reported.filter((m) => counts.get(m) !== 1);
   t.deepEqual(lost, [], 'every reported minute stored exactly once');

@@ -15,13 +15,13 @@ function payloads(): Array<{ kind: string; payload: Buffer }> {
     '{"content_id": 42}',
     '{"content_id": "promo-1", "extra": 1}',
     '{"content_id": "../../etc/passwd"}',
-    '{"content_id": "' + 'a'.repeat(200) + '"}',
+    `{"content_id": "${'a'.repeat(200)}"}`,
     '{"__proto__": {"polluted": true}, "content_id": "x"}',
     '{"constructor": {"prototype": {"polluted": true}}}',
     '{"command": "shutdown"}',
-    '{"command": "ping", "request_id": "' + 'r'.repeat(100) + '"}',
+    `{"command": "ping", "request_id": "${'r'.repeat(100)}"}`,
     '{"command": ["ping"]}',
-    '[' + '['.repeat(2000) + ']'.repeat(2000) + ']',
+    `[${'['.repeat(2000)}${']'.repeat(2000)}]`,
     '{"content_id": "promo\\u0000-1"}',
     'promo 1; DROP TABLE minute_aggregates',
     '{"content_id": "\ud800"}',
@@ -61,7 +61,10 @@ test('random and oversized MQTT input payloads to content/set and command: rejec
   t.is(d.proc.child.exitCode, null);
   t.is(({} as Record<string, unknown>).polluted, undefined, 'no prototype pollution here either');
   // Rejections are logged with a reason, and not one line per message (a flood cannot flood the log).
-  const rejectedLines = d.proc.stdout().split('\n').filter((l) => l.includes('mqtt input rejected'));
+  const rejectedLines = d.proc
+    .stdout()
+    .split('\n')
+    .filter((l) => l.includes('mqtt input rejected'));
   t.true(rejectedLines.length > 0 && rejectedLines.length < sent, `${rejectedLines.length} rejection log lines for ${sent} inputs`);
   t.false(d.proc.stdout().includes('a'.repeat(1000)), 'payloads are not echoed into the log');
 
@@ -75,7 +78,13 @@ test('random and oversized MQTT input payloads to content/set and command: rejec
   const db = new Database(path.join(d.dir, 'data/glance.db'), { readonly: true });
   t.teardown(() => db.close());
   const ids = (db.prepare('SELECT DISTINCT content_id AS c FROM minute_aggregates').all() as Array<{ c: string }>).map((r) => r.c);
-  t.deepEqual(ids.filter((c) => c !== '' && c !== 'promo-ok'), [], 'no hostile content id reached the stored aggregates');
+  t.deepEqual(
+    ids.filter((c) => c !== '' && c !== 'promo-ok'),
+    [],
+    'no hostile content id reached the stored aggregates',
+  );
   t.is(db.pragma('integrity_check', { simple: true }), 'ok');
-  console.log(`hostile MQTT input: ${sent} payloads (${list.length} per topic: random bytes up to 3 KB, malformed JSON, invalid UTF-8, 4 KB-1 MB oversized) to content/set and command: ${sent} rejected, 0 applied, 0 commands run, ${rejectedLines.length} log lines; database integrity ok`);
+  console.log(
+    `hostile MQTT input: ${sent} payloads (${list.length} per topic: random bytes up to 3 KB, malformed JSON, invalid UTF-8, 4 KB-1 MB oversized) to content/set and command: ${sent} rejected, 0 applied, 0 commands run, ${rejectedLines.length} log lines; database integrity ok`,
+  );
 });

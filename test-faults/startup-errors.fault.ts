@@ -16,7 +16,7 @@ function lineNaming(out: string, needle: string): string {
 }
 
 /** Runs the daemon with `yaml` as its config file; it must exit on its own. */
-async function run(t: Parameters<typeof tempDir>[0], dir: string, yaml: string) {
+async function run(_t: Parameters<typeof tempDir>[0], dir: string, yaml: string) {
   const config = path.join(dir, 'glance.yaml');
   writeFileSync(config, yaml);
   const r = await runGlance(['run', '--config', config], { GLANCE_CONFIG: '' }, 90_000);
@@ -39,7 +39,7 @@ test('corrupt model (truncated .onnx): exit 3, message names the file', async (t
   cpSync(path.join(repoRoot, 'models'), models, { recursive: true });
   const onnx = path.join(models, 'emotion.onnx');
   truncateSync(onnx, 1000);
-  const r = await run(t, dir, base(dir) + `inference: { modelsDir: "${models}", providers: [cpu] }\n`);
+  const r = await run(t, dir, `${base(dir)}inference: { modelsDir: "${models}", providers: [cpu] }\n`);
   t.is(r.code, 3, r.out);
   t.true(r.out.includes('emotion.onnx'), `names the model file:\n${r.out}`);
   console.log(`corrupt model: exit ${r.code}: ${lineNaming(r.out, 'emotion.onnx')}`);

@@ -41,7 +41,7 @@ test('watchdog: pings while frames are analysed and while the camera is gone; fr
   t.true(pings(streamingFrom) >= 4, `${pings(streamingFrom)} pings in 3 s of frames (every 0.5 s)`);
 
   // The camera goes away: its file is moved and the ffmpeg reading it dies; capture retries with back-off.
-  renameSync(clip, clip + '.away');
+  renameSync(clip, `${clip}.away`);
   for (const k of ffmpegChildren(d.proc.child.pid!)) process.kill(k, 'SIGKILL');
   await sleep(1500);
   const goneFrom = Date.now();
@@ -55,7 +55,7 @@ test('watchdog: pings while frames are analysed and while the camera is gone; fr
   t.true(after.live.ok);
   t.false(d.proc.stdout().includes('watchdog ping withheld'), 'pings were never withheld');
 
-  renameSync(clip + '.away', clip);
+  renameSync(`${clip}.away`, clip);
   await until('frames resume', inference, (i) => i.processed > after.processed + 5, 60_000, 200);
   const exit = await d.stop();
   t.is(exit.code, 0);

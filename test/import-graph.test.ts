@@ -69,7 +69,10 @@ test('nothing glance run loads reaches build-time or tooling code', (t) => {
   const via = reachable(path.join(src, 'main.ts'));
   t.true(via.size > 50, `the walk found only ${via.size} modules: the specifier parser is broken`);
   const bad = [...via.keys()].filter((f) => TOOLING.includes(area(f)) || area(f).startsWith('outside:'));
-  t.deepEqual(bad.map((f) => chain(via, f)), []);
+  t.deepEqual(
+    bad.map((f) => chain(via, f)),
+    [],
+  );
 });
 
 test('run-time folders import only from themselves and from folders upstream in the flow', (t) => {

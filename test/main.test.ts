@@ -89,7 +89,10 @@ test('watchdog: WATCHDOG=1 every WatchdogSec/2 while every stage is live, withhe
     [],
     'no ping once a stage is not live',
   );
-  t.true(messages.some((m) => m.msg === 'STATUS=not live: b: stuck on purpose'), JSON.stringify(messages.map((m) => m.msg)));
+  t.true(
+    messages.some((m) => m.msg === 'STATUS=not live: b: stuck on purpose'),
+    JSON.stringify(messages.map((m) => m.msg)),
+  );
   t.is(p.stdout().match(/watchdog ping withheld/g)?.length, 1, 'logged once, not at every tick');
   t.is(messages.at(-1)?.msg, 'STOPPING=1');
 });

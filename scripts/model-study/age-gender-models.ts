@@ -23,11 +23,14 @@ export interface AgeGenderModel {
 
 /** A box inside a box, both [top, left, bottom, right] normalised. */
 export function within(outer: Box, inner: Box): Box {
-  const h = outer[2] - outer[0]; const w = outer[3] - outer[1];
+  const h = outer[2] - outer[0];
+  const w = outer[3] - outer[1];
   return [outer[0] + inner[0] * h, outer[1] + inner[1] * w, outer[0] + inner[2] * h, outer[1] + inner[3] * w];
 }
 
-async function rows(t: T): Promise<number[][]> { return (await t.array()) as number[][]; }
+async function rows(t: T): Promise<number[][]> {
+  return (await t.array()) as number[][];
+}
 
 /**
  * human faceres (HSE FaceRes) and faceres-deep: crop -> resizeBilinear 224x224, RGB x255 (0..255),
@@ -52,10 +55,13 @@ export async function faceres(name: string, jsonPath: string, norm: 'x255' | 'pm
       const a = outs.find((t) => t.shape[1] === 100)!;
       const gp = (await rows(g)).map((r) => r[0]);
       const dist = await rows(a);
-      inp.dispose(); outs.forEach((t) => t.dispose());
+      inp.dispose();
+      outs.forEach((t) => t.dispose());
       const age = dist.map((p) => {
-        let i = 0; for (let k = 1; k < p.length; k++) if (p[k] > p[i]) i = k;
-        const prev = p[i - 1]; const next = p[i + 1];
+        let i = 0;
+        for (let k = 1; k < p.length; k++) if (p[k] > p[i]) i = k;
+        const prev = p[i - 1];
+        const next = p[i + 1];
         return Math.round(prev > next ? 10 * i - 100 * prev : 10 * i + 100 * (next ?? 0)) / 10;
       });
       const ageExpect = dist.map((p) => p.reduce((s, v, k) => s + v * k, 0));
@@ -63,7 +69,10 @@ export async function faceres(name: string, jsonPath: string, norm: 'x255' | 'pm
     },
     async bench(n) {
       const x = tf.randomUniform([n, size, size, 3], 0, 255) as Tensor4D;
-      const o = exec(x); await Promise.all(o.map((t) => t.data())); x.dispose(); o.forEach((t) => t.dispose());
+      const o = exec(x);
+      await Promise.all(o.map((t) => t.data()));
+      x.dispose();
+      o.forEach((t) => t.dispose());
     },
   };
 }
@@ -84,8 +93,11 @@ export async function gear(jsonPath: string, scale = 1, inner: Box = [0, 0.1, 0.
     async run(x01, face) {
       const inp = tf.tidy(() => tf.mul(cropResize(x01, within(face, inner), [198, 198]), scale) as Tensor4D);
       const [a, g] = exec(inp);
-      const ad = await rows(a); const gd = await rows(g);
-      inp.dispose(); a.dispose(); g.dispose();
+      const ad = await rows(a);
+      const gd = await rows(g);
+      inp.dispose();
+      a.dispose();
+      g.dispose();
       const age = ad.map((p) => {
         // human's decoding: start at the top band, pull toward every other band by its probability
         const sorted = p.map((v, i) => [w[i], v]).sort((x, y) => y[1] - x[1]);
@@ -98,7 +110,10 @@ export async function gear(jsonPath: string, scale = 1, inner: Box = [0, 0.1, 0.
     },
     async bench(n) {
       const x = tf.randomUniform([n, 198, 198, 3], 0, scale) as Tensor4D;
-      const o = exec(x); await Promise.all(o.map((t) => t.data())); x.dispose(); o.forEach((t) => t.dispose());
+      const o = exec(x);
+      await Promise.all(o.map((t) => t.data()));
+      x.dispose();
+      o.forEach((t) => t.dispose());
     },
   };
 }
@@ -115,10 +130,17 @@ export async function ssrnetAge(jsonPath: string, name = 'ssrnet-age', scale = 2
       });
       const out = model.execute(inp) as T;
       const age = (await rows(out)).map((r) => r[0]);
-      inp.dispose(); out.dispose();
+      inp.dispose();
+      out.dispose();
       return { pMale: null, age };
     },
-    async bench(n) { const x = tf.randomUniform([n, 64, 64, 3], 0, 255) as Tensor4D; const o = model.execute(x) as T; await o.data(); x.dispose(); o.dispose(); },
+    async bench(n) {
+      const x = tf.randomUniform([n, 64, 64, 3], 0, 255) as Tensor4D;
+      const o = model.execute(x) as T;
+      await o.data();
+      x.dispose();
+      o.dispose();
+    },
   };
 }
 
@@ -131,24 +153,32 @@ export async function ssrnetAge(jsonPath: string, name = 'ssrnet-age', scale = 2
 export async function ssrnetGender(jsonPath: string, norm: 'pm1' | 'x255' | 'x1', name: string, bgr = false, invert = false): Promise<AgeGenderModel> {
   const model = await loadGraph(jsonPath);
   const ch = model.inputs[0].shape![3];
-  const pre = (x01: Tensor4D, face: Box) => tf.tidy(() => {
-    let r = cropResize(x01, face, [64, 64]) as T;
-    if (bgr) r = tf.reverse(r, 3);
-    if (ch === 1) r = tf.sum(tf.mul(r, tf.tensor1d([0.2989, 0.5870, 0.1140])), 3, true);
-    return (norm === 'pm1' ? tf.mul(tf.sub(r, 0.5), 2) : norm === 'x255' ? tf.mul(r, 255) : r) as Tensor4D;
-  });
+  const pre = (x01: Tensor4D, face: Box) =>
+    tf.tidy(() => {
+      let r = cropResize(x01, face, [64, 64]) as T;
+      if (bgr) r = tf.reverse(r, 3);
+      if (ch === 1) r = tf.sum(tf.mul(r, tf.tensor1d([0.2989, 0.587, 0.114])), 3, true);
+      return (norm === 'pm1' ? tf.mul(tf.sub(r, 0.5), 2) : norm === 'x255' ? tf.mul(r, 255) : r) as Tensor4D;
+    });
   return {
     name,
     async run(x01, face) {
       const inp = pre(x01, face);
       const out = model.execute(inp) as T;
       const d = await rows(out);
-      inp.dispose(); out.dispose();
+      inp.dispose();
+      out.dispose();
       const pMale = d.map((r) => (r.length === 2 ? r[1] / (r[0] + r[1]) : Math.min(1, Math.max(0, r[0]))));
       if (invert) for (let i = 0; i < pMale.length; i++) pMale[i] = 1 - pMale[i];
       return { pMale, age: null };
     },
-    async bench(n) { const x = tf.randomUniform([n, 64, 64, ch], -1, 1) as Tensor4D; const o = model.execute(x) as T; await o.data(); x.dispose(); o.dispose(); },
+    async bench(n) {
+      const x = tf.randomUniform([n, 64, 64, ch], -1, 1) as Tensor4D;
+      const o = model.execute(x) as T;
+      await o.data();
+      x.dispose();
+      o.dispose();
+    },
   };
 }
 
@@ -165,16 +195,23 @@ export async function faceApiAgeGender(modelDir: string): Promise<AgeGenderModel
     const out = net.forwardInput(new faceapi.NetInput(list, true)) as { age: T; gender: T };
     const age = Array.from(await out.age.data());
     const g = await rows(out.gender);
-    list.forEach((t) => t.dispose()); out.age.dispose(); out.gender.dispose();
+    list.forEach((t) => t.dispose());
+    out.age.dispose();
+    out.gender.dispose();
     return { age, pMale: g.map((r) => r[0]) };
   };
   return {
     name: 'faceapi-age-gender',
     async run(x01, face) {
       const x255 = tf.tidy(() => tf.mul(cropResize(x01, face, [112, 112]), 255) as Tensor4D);
-      const r = await forward(x255); x255.dispose();
+      const r = await forward(x255);
+      x255.dispose();
       return r;
     },
-    async bench(n) { const x = tf.randomUniform([n, 112, 112, 3], 0, 255) as Tensor4D; await forward(x); x.dispose(); },
+    async bench(n) {
+      const x = tf.randomUniform([n, 112, 112, 3], 0, 255) as Tensor4D;
+      await forward(x);
+      x.dispose();
+    },
   };
 }

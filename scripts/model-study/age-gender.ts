@@ -20,13 +20,27 @@ const CROPS: Record<string, Box> = {
   c80: [0.1, 0.1, 0.9, 0.9], // tighter, closer to a detector's face box
   loose: [-0.15, -0.15, 1.15, 1.15], // looser, zero-padded: a wider detector crop
 };
-const BANDS: [string, number, number][] = [['0-17', 0, 17], ['18-24', 18, 24], ['25-34', 25, 34], ['35-44', 35, 44], ['45-54', 45, 54], ['55-64', 55, 64], ['65+', 65, 200]];
+const BANDS: [string, number, number][] = [
+  ['0-17', 0, 17],
+  ['18-24', 18, 24],
+  ['25-34', 25, 34],
+  ['35-44', 35, 44],
+  ['45-54', 45, 54],
+  ['55-64', 55, 64],
+  ['65+', 65, 200],
+];
 
-interface Row { file: string; age: number; male: boolean }
+interface Row {
+  file: string;
+  age: number;
+  male: boolean;
+}
 async function readLabels(path: string): Promise<Row[]> {
   const lines = (await readFile(path, 'utf8')).trim().split(/\r?\n/);
   const head = lines[0].split(',');
-  const fi = head.indexOf('file'); const ai = head.indexOf('age'); const gi = head.indexOf('gender');
+  const fi = head.indexOf('file');
+  const ai = head.indexOf('age');
+  const gi = head.indexOf('gender');
   if (fi < 0 || ai < 0 || gi < 0) throw new Error(`${path}: header must have file, age, gender (got ${lines[0]})`);
   return lines.slice(1).map((l, n) => {
     const c = l.split(',');
@@ -36,7 +50,14 @@ async function readLabels(path: string): Promise<Row[]> {
   });
 }
 
-async function exists(p: string) { try { await access(p); return true; } catch { return false; } }
+async function exists(p: string) {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 async function buildModels(): Promise<AgeGenderModel[]> {
   const human = join(packageDir('@vladmandic/human'), 'models');
@@ -76,10 +97,17 @@ async function buildModels(): Promise<AgeGenderModel[]> {
   return out;
 }
 
-interface Acc { pMale: number[]; age: number[]; ageExpect: number[] }
+interface Acc {
+  pMale: number[];
+  age: number[];
+  ageExpect: number[];
+}
 function genderStats(rows: Row[], p: number[]) {
-  const ok = rows.map((r, i) => (p[i] > 0.5) === r.male);
-  const by = (m: boolean) => { const idx = rows.map((r, i) => (r.male === m ? i : -1)).filter((i) => i >= 0); return idx.filter((i) => ok[i]).length / idx.length; };
+  const ok = rows.map((r, i) => p[i] > 0.5 === r.male);
+  const by = (m: boolean) => {
+    const idx = rows.map((r, i) => (r.male === m ? i : -1)).filter((i) => i >= 0);
+    return idx.filter((i) => ok[i]).length / idx.length;
+  };
   return { acc: ok.filter(Boolean).length / rows.length, male: by(true), female: by(false) };
 }
 function ageStats(rows: Row[], a: number[]) {
@@ -89,9 +117,13 @@ function ageStats(rows: Row[], a: number[]) {
   const all = rows.map((_, i) => i);
   const bands = BANDS.map(([, lo, hi]) => all.filter((i) => rows[i].age >= lo && rows[i].age <= hi));
   return {
-    mae: mae(all), within5: all.filter((i) => Math.abs(err[i]) <= 5).length / rows.length,
-    male: mae(all.filter((i) => rows[i].male)), female: mae(all.filter((i) => !rows[i].male)),
-    bands: bands.map(mae), bandBias: bands.map(bias), bandN: bands.map((b) => b.length),
+    mae: mae(all),
+    within5: all.filter((i) => Math.abs(err[i]) <= 5).length / rows.length,
+    male: mae(all.filter((i) => rows[i].male)),
+    female: mae(all.filter((i) => !rows[i].male)),
+    bands: bands.map(mae),
+    bandBias: bands.map(bias),
+    bandN: bands.map((b) => b.length),
   };
 }
 
@@ -103,7 +135,7 @@ async function main() {
     const k = Math.max(1, Math.floor(rows.length / Number(args.limit)));
     rows = rows.filter((_, i) => i % k === 0).slice(0, Number(args.limit));
   }
-  for (const r of rows.slice(0, 3)) if (!await exists(join(args.data, r.file))) throw new Error(`missing image ${join(args.data, r.file)}`);
+  for (const r of rows.slice(0, 3)) if (!(await exists(join(args.data, r.file)))) throw new Error(`missing image ${join(args.data, r.file)}`);
   const crops = (args.crops ?? 'full,c80,loose').split(',');
   for (const c of crops) if (!CROPS[c]) throw new Error(`unknown crop "${c}" (known: ${Object.keys(CROPS).join(', ')})`);
   const models = await buildModels();
@@ -128,31 +160,57 @@ async function main() {
       }
     }
     x.dispose();
-    if ((i / BATCH) % 10 === 0) console.error(`${i + imgs.length}/${rows.length} ${Object.entries(timeUsed).map(([m, t]) => `${m} ${(t / (i + imgs.length) / crops.length).toFixed(0)}ms`).join(', ')}`);
+    if ((i / BATCH) % 10 === 0)
+      console.error(
+        `${i + imgs.length}/${rows.length} ${Object.entries(timeUsed)
+          .map(([m, t]) => `${m} ${(t / (i + imgs.length) / crops.length).toFixed(0)}ms`)
+          .join(', ')}`,
+      );
   }
 
   const speed: Record<string, { b1: number; b8: number }> = {};
   for (const m of models) speed[m.name] = { b1: await medianMs(() => m.bench(1), 15), b8: await medianMs(() => m.bench(8), 5) };
 
-  const genderRows: string[] = []; const ageRows: string[] = []; const json: unknown[] = [];
+  const genderRows: string[] = [];
+  const ageRows: string[] = [];
+  const json: unknown[] = [];
   for (const [k, a] of Object.entries(acc)) {
     if (a.pMale.length) {
       const g = genderStats(rows, a.pMale);
       genderRows.push(`| ${k} | ${pct(g.acc)} | ${pct(g.male)} | ${pct(g.female)} |`);
       json.push({ name: k, task: 'gender', ...g });
     }
-    for (const [dec, ages] of [['source', a.age], ['expectation', a.ageExpect]] as const) {
+    for (const [dec, ages] of [
+      ['source', a.age],
+      ['expectation', a.ageExpect],
+    ] as const) {
       if (!ages.length) continue;
       const s = ageStats(rows, ages);
-      ageRows.push(`| ${k} | ${dec} | ${s.mae.toFixed(2)} | ${pct(s.within5)} | ${s.male.toFixed(2)} | ${s.female.toFixed(2)} | ${s.bands.map((b, j) => `${b.toFixed(1)} (${s.bandBias[j] >= 0 ? '+' : ''}${s.bandBias[j].toFixed(1)})`).join(' | ')} |`);
+      ageRows.push(
+        `| ${k} | ${dec} | ${s.mae.toFixed(2)} | ${pct(s.within5)} | ${s.male.toFixed(2)} | ${s.female.toFixed(2)} | ${s.bands.map((b, j) => `${b.toFixed(1)} (${s.bandBias[j] >= 0 ? '+' : ''}${s.bandBias[j].toFixed(1)})`).join(' | ')} |`,
+      );
       json.push({ name: k, task: 'age', decoding: dec, ...s });
     }
   }
   console.log(`\n### Gender, ${rows.length} images (${args.data})\n\n| model @crop | accuracy % | male recall % | female recall % |\n|---|---|---|---|\n${genderRows.join('\n')}`);
-  console.log(`\n### Age, ${rows.length} images: MAE in years; per band "MAE (mean signed error)"\n\n| model @crop | decoding | MAE | within ±5 % | MAE male | MAE female | ${BANDS.map((b) => b[0]).join(' | ')} |\n|---|---|---|---|---|---|${BANDS.map(() => '---').join('|')}|\n${ageRows.join('\n')}`);
+  console.log(
+    `\n### Age, ${rows.length} images: MAE in years; per band "MAE (mean signed error)"\n\n| model @crop | decoding | MAE | within ±5 % | MAE male | MAE female | ${BANDS.map((b) => b[0]).join(' | ')} |\n|---|---|---|---|---|---|${BANDS.map(() => '---').join('|')}|\n${ageRows.join('\n')}`,
+  );
   const n = rows.length;
-  console.log(`\nBand sizes: ${BANDS.map((b, j) => `${b[0]} ${ageStats(rows, rows.map((r) => r.age)).bandN[j]}`).join(', ')}`);
-  console.log(`\n### Age/gender model latency (backend ${backend}, median ms per call, model + crop/resize)\n\n| model | batch 1 | batch 8 | per image at batch 8 | study time per image per crop |\n|---|---|---|---|---|`);
+  console.log(
+    `\nBand sizes: ${BANDS.map(
+      (b, j) =>
+        `${b[0]} ${
+          ageStats(
+            rows,
+            rows.map((r) => r.age),
+          ).bandN[j]
+        }`,
+    ).join(', ')}`,
+  );
+  console.log(
+    `\n### Age/gender model latency (backend ${backend}, median ms per call, model + crop/resize)\n\n| model | batch 1 | batch 8 | per image at batch 8 | study time per image per crop |\n|---|---|---|---|---|`,
+  );
   for (const [m, s] of Object.entries(speed)) console.log(`| ${m} | ${s.b1.toFixed(1)} | ${s.b8.toFixed(1)} | ${(s.b8 / 8).toFixed(1)} | ${(timeUsed[m] / n / crops.length).toFixed(1)} |`);
   if (args.json) await writeFile(args.json, JSON.stringify({ data: args.data, n, backend, speed, results: json }, null, 2));
 }

@@ -22,7 +22,7 @@ export type GraphModel = import('@tensorflow/tfjs').GraphModel;
 /** Select the WASM backend (10-20x faster than tfjs' pure-JS CPU kernels) with its binaries from node_modules. */
 export async function initTf(backend = 'wasm'): Promise<string> {
   if (backend === 'wasm') {
-    const dist = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist') + '/';
+    const dist = `${join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist')}/`;
     wasm.setWasmPaths(dist);
   }
   await tf.setBackend(backend);
@@ -62,7 +62,9 @@ export async function decodeRgb(path: string): Promise<{ data: Uint8Array; width
   const out = new Uint8Array(info.width * info.height * 3);
   for (let i = 0, n = info.width * info.height; i < n; i++) {
     const v = data[i * info.channels];
-    out[i * 3] = v; out[i * 3 + 1] = v; out[i * 3 + 2] = v;
+    out[i * 3] = v;
+    out[i * 3 + 1] = v;
+    out[i * 3 + 2] = v;
   }
   return { data: out, width: info.width, height: info.height };
 }
@@ -87,14 +89,23 @@ export type Box = [number, number, number, number];
 export function cropResize(x: Tensor4D, box: Box | null, size: [number, number]): Tensor4D {
   if (!box || (box[0] === 0 && box[1] === 0 && box[2] === 1 && box[3] === 1)) return tf.image.resizeBilinear(x, size, false);
   const n = x.shape[0];
-  const boxes = tf.tensor2d(Array.from({ length: n }, () => box), [n, 4]);
-  const idx = tf.tensor1d(Array.from({ length: n }, (_, i) => i), 'int32');
+  const boxes = tf.tensor2d(
+    Array.from({ length: n }, () => box),
+    [n, 4],
+  );
+  const idx = tf.tensor1d(
+    Array.from({ length: n }, (_, i) => i),
+    'int32',
+  );
   const out = tf.image.cropAndResize(x, boxes, idx, size, 'bilinear', 0);
-  boxes.dispose(); idx.dispose();
+  boxes.dispose();
+  idx.dispose();
   return out;
 }
 
-export function flipH(x: Tensor4D): Tensor4D { return tf.reverse(x, 2) as Tensor4D; }
+export function flipH(x: Tensor4D): Tensor4D {
+  return tf.reverse(x, 2) as Tensor4D;
+}
 
 export function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -103,7 +114,10 @@ export function parseArgs(argv: string[]): Record<string, string> {
     if (!a.startsWith('--')) throw new Error(`unexpected argument "${a}" (flags are --name value)`);
     const next = argv[i + 1];
     if (next === undefined || next.startsWith('--')) out[a.slice(2)] = 'true';
-    else { out[a.slice(2)] = next; i++; }
+    else {
+      out[a.slice(2)] = next;
+      i++;
+    }
   }
   return out;
 }
@@ -127,10 +141,14 @@ export function packageDir(name: string): string {
   for (let i = 0; i < 6; i++) {
     try {
       if (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name === name) return dir;
-    } catch { /* keep walking up */ }
+    } catch {
+      /* keep walking up */
+    }
     dir = dirname(dir);
   }
   throw new Error(`cannot locate the folder of package ${name}`);
 }
 
-export function pct(x: number): string { return (100 * x).toFixed(2); }
+export function pct(x: number): string {
+  return (100 * x).toFixed(2);
+}

@@ -32,24 +32,28 @@ function rows(data: Float32Array | Int32Array | Uint8Array, n: number, k: number
  */
 export async function humanEmotion(jsonPath: string): Promise<EmotionModel> {
   const model = await loadGraph(jsonPath);
-  const pre = (x: Tensor4D) => tf.tidy(() => {
-    const r = tf.image.resizeBilinear(x, [64, 64], false);
-    const g = tf.sum(tf.mul(r, tf.tensor1d([0.2989, 0.5870, 0.1140])), 3, true);
-    return tf.mul(tf.sub(g, 0.5), 2) as Tensor4D;
-  });
+  const pre = (x: Tensor4D) =>
+    tf.tidy(() => {
+      const r = tf.image.resizeBilinear(x, [64, 64], false);
+      const g = tf.sum(tf.mul(r, tf.tensor1d([0.2989, 0.587, 0.114])), 3, true);
+      return tf.mul(tf.sub(g, 0.5), 2) as Tensor4D;
+    });
   return {
     name: 'human-emotion',
     async run(x) {
       const inp = pre(x);
       const out = model.execute(inp) as import('@tensorflow/tfjs').Tensor;
-      const data = await out.data() as Float32Array;
-      inp.dispose(); out.dispose();
+      const data = (await out.data()) as Float32Array;
+      inp.dispose();
+      out.dispose();
       return rows(data, x.shape[0], 7, [0, 1, 2, 3, 4, 5, 6]);
     },
     async bench(n) {
       const inp = tf.randomUniform([n, 64, 64, 1], -1, 1);
       const out = model.execute(inp) as import('@tensorflow/tfjs').Tensor;
-      await out.data(); inp.dispose(); out.dispose();
+      await out.data();
+      inp.dispose();
+      out.dispose();
     },
   };
 }
@@ -68,8 +72,9 @@ export async function faceApiExpression(modelDir: string): Promise<EmotionModel>
   const forward = async (x255: Tensor4D) => {
     const list = tf.unstack(x255);
     const out = net.forwardInput(new faceapi.NetInput(list, true)) as import('@tensorflow/tfjs').Tensor;
-    const data = await out.data() as Float32Array;
-    list.forEach((t) => t.dispose()); out.dispose();
+    const data = (await out.data()) as Float32Array;
+    list.forEach((t) => t.dispose());
+    out.dispose();
     return data;
   };
   return {
@@ -83,7 +88,8 @@ export async function faceApiExpression(modelDir: string): Promise<EmotionModel>
     },
     async bench(n) {
       const x255 = tf.randomUniform([n, 112, 112, 3], 0, 255) as Tensor4D;
-      await forward(x255); x255.dispose();
+      await forward(x255);
+      x255.dispose();
     },
   };
 }
@@ -106,13 +112,15 @@ export async function onnxMiniXception(onnxPath: string): Promise<EmotionModel> 
     async run(x) {
       const inp = tf.tidy(() => {
         const r = tf.image.resizeBilinear(x, [64, 64], false);
-        const g = tf.sum(tf.mul(r, tf.tensor1d([0.2989, 0.5870, 0.1140])), 3, true);
+        const g = tf.sum(tf.mul(r, tf.tensor1d([0.2989, 0.587, 0.114])), 3, true);
         return tf.mul(tf.sub(g, 0.5), 2);
       });
-      const data = await runRaw(await inp.data() as Float32Array, x.shape[0]);
+      const data = await runRaw((await inp.data()) as Float32Array, x.shape[0]);
       inp.dispose();
       return rows(data, x.shape[0], 7, [0, 1, 2, 3, 4, 5, 6]);
     },
-    async bench(n) { await runRaw(new Float32Array(n * 64 * 64).fill(0.1), n); },
+    async bench(n) {
+      await runRaw(new Float32Array(n * 64 * 64).fill(0.1), n);
+    },
   };
 }

@@ -52,10 +52,7 @@ export class AudienceStage implements Stage {
     const inIgnoredRegion = createRegionFilter(privacy.ignoreRegions);
     const attention = { maxYawDeg: config.attentionMaxYawDeg, maxPitchDeg: config.attentionMaxPitchDeg };
     const attributes = { maxYawDeg: config.attributeMaxYawDeg, maxPitchDeg: config.attributeMaxPitchDeg, minFaceSize: privacy.minFaceSize };
-    const tracker = new Tracker<OpenVisit>(
-      { iouThreshold: config.iouThreshold, confirmFrames: config.confirmFrames, maxAbsenceMs: config.maxAbsenceMs },
-      () => ({ visit: new VisitAccumulator() }),
-    );
+    const tracker = new Tracker<OpenVisit>({ iouThreshold: config.iouThreshold, confirmFrames: config.confirmFrames, maxAbsenceMs: config.maxAbsenceMs }, () => ({ visit: new VisitAccumulator() }));
     const maxVisitMs = config.maxVisitS * 1000;
     this.tracker = tracker;
     const live = new LiveRate(config.liveMaxHz);
@@ -84,9 +81,7 @@ export class AudienceStage implements Stage {
           monoMs: frame.monoMs,
           wallMs: frame.wallMs,
           attentive,
-          attributes: usableForAttributes(face, attributes)
-            ? { age: face.age, gender: face.gender, emotion: privacy.emotion ? face.emotion : undefined }
-            : undefined,
+          attributes: usableForAttributes(face, attributes) ? { age: face.age, gender: face.gender, emotion: privacy.emotion ? face.emotion : undefined } : undefined,
           contentId: this.contentId,
         };
         // A face that never leaves (a poster, a cashier) is cut into consecutive visits of maxVisitS.

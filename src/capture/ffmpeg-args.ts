@@ -39,16 +39,9 @@ export function scaleFilter(width: number, height: number, fit: CaptureConfig['f
     case 'stretch':
       return `scale=${width}:${height}:flags=bilinear,format=rgb24,setsar=1`;
     case 'crop':
-      return (
-        `crop=min(iw\\,ih*${width}/${height}):min(ih\\,iw*${height}/${width}),` +
-        `scale=${width}:${height}:flags=bilinear,format=rgb24,setsar=1`
-      );
-    case 'pad':
+      return `crop=min(iw\\,ih*${width}/${height}):min(ih\\,iw*${height}/${width}),` + `scale=${width}:${height}:flags=bilinear,format=rgb24,setsar=1`;
     default:
-      return (
-        `scale=${width}:${height}:force_original_aspect_ratio=decrease:flags=bilinear,format=rgb24,` +
-        `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1`
-      );
+      return `scale=${width}:${height}:force_original_aspect_ratio=decrease:flags=bilinear,format=rgb24,` + `pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2:black,setsar=1`;
   }
 }
 
@@ -58,13 +51,19 @@ export function outputArgs(config: Pick<CaptureConfig, 'width' | 'height' | 'fit
   // was renamed in ffmpeg 5.1 (libavformat 59.27); the old name warns on new versions.
   const passthrough = atLeast(ffmpeg.lavf, 59, 27) ? ['-fps_mode', 'passthrough'] : ['-vsync', 'passthrough'];
   return [
-    '-an', '-sn', '-dn',
-    '-vf', scaleFilter(config.width, config.height, config.fit),
+    '-an',
+    '-sn',
+    '-dn',
+    '-vf',
+    scaleFilter(config.width, config.height, config.fit),
     ...passthrough,
-    '-pix_fmt', 'rgb24',
-    '-f', 'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    '-f',
+    'rawvideo',
     // Write each frame at once instead of filling ffmpeg's I/O buffer: small frames would wait there.
-    '-flush_packets', '1',
+    '-flush_packets',
+    '1',
     'pipe:1',
   ];
 }
@@ -86,7 +85,8 @@ export function buildProcessPlan(spec: ProcessSpec, config: CaptureConfig, tools
             ...(config.pace === 'realtime' ? ['-re'] : []),
             ...(config.loop ? ['-stream_loop', '-1'] : []),
             // The file: prefix keeps a name like "cam:1.mp4" from being read as a protocol.
-            '-i', `file:${spec.path}`,
+            '-i',
+            `file:${spec.path}`,
           ]),
         ],
         finite: !config.loop,
@@ -95,11 +95,14 @@ export function buildProcessPlan(spec: ProcessSpec, config: CaptureConfig, tools
       return {
         steps: [
           ffmpeg([
-            '-f', 'v4l2',
+            '-f',
+            'v4l2',
             ...(config.inputFormat ? ['-input_format', config.inputFormat] : []),
             ...(config.inputWidth && config.inputHeight ? ['-video_size', `${config.inputWidth}x${config.inputHeight}`] : []),
-            '-framerate', String(config.fps),
-            '-i', spec.device,
+            '-framerate',
+            String(config.fps),
+            '-i',
+            spec.device,
           ]),
         ],
         finite: false,
@@ -108,13 +111,7 @@ export function buildProcessPlan(spec: ProcessSpec, config: CaptureConfig, tools
       // The socket I/O timeout is `timeout` since ffmpeg 5 (libavformat 59); before, `timeout`
       // meant "listen for an incoming connection" and `stimeout` was the socket timeout.
       return {
-        steps: [
-          ffmpeg([
-            '-rtsp_transport', 'tcp',
-            ...(atLeast(tools.ffmpeg.lavf, 59, 0) ? ['-timeout', timeoutUs] : ['-stimeout', timeoutUs]),
-            '-i', spec.url,
-          ]),
-        ],
+        steps: [ffmpeg(['-rtsp_transport', 'tcp', ...(atLeast(tools.ffmpeg.lavf, 59, 0) ? ['-timeout', timeoutUs] : ['-stimeout', timeoutUs]), '-i', spec.url])],
         finite: false,
       };
     case 'http':
@@ -130,15 +127,22 @@ export function buildProcessPlan(spec: ProcessSpec, config: CaptureConfig, tools
             label: 'camera',
             command: tools.cameraCli,
             args: [
-              '--camera', String(spec.camera),
-              '--timeout', '0',
+              '--camera',
+              String(spec.camera),
+              '--timeout',
+              '0',
               '--nopreview',
-              '--codec', 'yuv420',
-              '--width', String(width),
-              '--height', String(height),
-              '--framerate', String(config.fps),
+              '--codec',
+              'yuv420',
+              '--width',
+              String(width),
+              '--height',
+              String(height),
+              '--framerate',
+              String(config.fps),
               '--flush',
-              '--output', '-',
+              '--output',
+              '-',
             ],
           },
           ffmpeg(['-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-video_size', `${width}x${height}`, '-framerate', String(config.fps), '-i', 'pipe:0']),

@@ -7,7 +7,7 @@ export function lineSplitter(onLine: (line: string) => void, maxLine = 400): { p
       const lines = text.split(/\r\n|\r|\n/);
       partial = lines.pop() ?? '';
       if (partial.length > maxLine * 4) partial = partial.slice(0, maxLine);
-      for (const line of lines) if (line.trim() !== '') onLine(line.length > maxLine ? line.slice(0, maxLine) + '…' : line);
+      for (const line of lines) if (line.trim() !== '') onLine(line.length > maxLine ? `${line.slice(0, maxLine)}…` : line);
     },
     flush() {
       if (partial.trim() !== '') onLine(partial.slice(0, maxLine));

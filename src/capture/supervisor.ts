@@ -97,18 +97,21 @@ export class Supervisor {
       });
       this.current = run;
       // Stall watchdog: checks a few times per timeout, so detection takes at most ~1.25x the timeout.
-      const watchdog = setInterval(() => {
-        if (stalled || this.abort.signal.aborted) return;
-        const starting = firstFrameAt === undefined;
-        const silentMs = performance.now() - (starting ? startedAt : this.lastFrameAt);
-        const limitMs = starting ? config.startTimeoutMs : config.stallTimeoutMs;
-        if (silentMs < limitMs) return;
-        stalled = true;
-        this.setState('stalled');
-        this.lastError = starting ? `no first frame within ${limitMs} ms` : `stalled: no frame for ${Math.round(silentMs)} ms`;
-        log.warn({ silentMs: Math.round(silentMs), limitMs, starting }, 'capture source stalled; restarting it');
-        void run.stop();
-      }, Math.max(25, Math.min(1000, Math.min(config.stallTimeoutMs, config.startTimeoutMs) / 4)));
+      const watchdog = setInterval(
+        () => {
+          if (stalled || this.abort.signal.aborted) return;
+          const starting = firstFrameAt === undefined;
+          const silentMs = performance.now() - (starting ? startedAt : this.lastFrameAt);
+          const limitMs = starting ? config.startTimeoutMs : config.stallTimeoutMs;
+          if (silentMs < limitMs) return;
+          stalled = true;
+          this.setState('stalled');
+          this.lastError = starting ? `no first frame within ${limitMs} ms` : `stalled: no frame for ${Math.round(silentMs)} ms`;
+          log.warn({ silentMs: Math.round(silentMs), limitMs, starting }, 'capture source stalled; restarting it');
+          void run.stop();
+        },
+        Math.max(25, Math.min(1000, Math.min(config.stallTimeoutMs, config.startTimeoutMs) / 4)),
+      );
       let end: RunEnd;
       try {
         end = await run.ended;

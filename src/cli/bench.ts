@@ -61,7 +61,7 @@ function registerCaptureBench(bench: Command): void {
       const { benchCapture, formatCaptureBench } = await import('../tools/bench/capture-bench.ts');
       const log = pino({ level: 'warn', base: { module: 'capture' } }, pino.destination(2));
       const result = await benchCapture(config, opts.frames, log);
-      process.stdout.write((opts.json ? JSON.stringify(result) : formatCaptureBench(result)) + '\n');
+      process.stdout.write(`${opts.json ? JSON.stringify(result) : formatCaptureBench(result)}\n`);
       process.exitCode = 0;
     });
 }
@@ -108,9 +108,9 @@ function registerPipelineBench(bench: Command): void {
         const { benchFloor, formatFloor } = await import('../tools/bench/floor.ts');
         const f = await benchFloor(config.inference, { facesPerFrame: result.facesPerFrame, measuredMsPerFrame: 1000 / result.fps });
         floor = f;
-        if (!opts.json) process.stdout.write(formatFloor(f) + '\n');
+        if (!opts.json) process.stdout.write(`${formatFloor(f)}\n`);
       }
-      process.stdout.write((opts.json ? JSON.stringify(floor ? { ...result, floor } : result) : formatPipelineBench(result)) + '\n');
+      process.stdout.write(`${opts.json ? JSON.stringify(floor ? { ...result, floor } : result) : formatPipelineBench(result)}\n`);
       process.exitCode = 0;
     });
 }

@@ -15,7 +15,7 @@ export function registerConfigCommands(program: Command): void {
       try {
         const loaded = loadConfig(file ?? global.config);
         const masked = maskSecrets(loaded.config);
-        process.stdout.write(opts.json ? JSON.stringify(masked, null, 2) + '\n' : stringify(masked));
+        process.stdout.write(opts.json ? `${JSON.stringify(masked, null, 2)}\n` : stringify(masked));
         process.stderr.write(`config ok: ${loaded.file ?? 'built-in defaults'}\n`);
         process.exitCode = 0;
       } catch (err) {

@@ -3,7 +3,7 @@ import { loadConfig } from '../config/load.ts';
 import { runChecks, formatResults, type Check } from '../tools/doctor/check.ts';
 import { checkNode, checkDisk, checkClock, checkCameras, checkPort, checkBrokerTcp } from '../tools/doctor/system-checks.ts';
 import { checkFfmpeg, checkProviders, checkModels, checkDatabase } from '../tools/doctor/app-checks.ts';
-import { ConfigError, exitCodeOf } from '../core/errors.ts';
+import { exitCodeOf } from '../core/errors.ts';
 
 export function registerDoctorCommand(program: Command): void {
   program
@@ -28,16 +28,14 @@ export function registerDoctorCommand(program: Command): void {
         () => checkCameras(c),
         () => checkProviders(c),
         () => checkModels(c),
-        ...(c.mqtt.enabled
-          ? [c.mqtt.url ? () => checkBrokerTcp(c.mqtt.url!) : () => checkPort('mqtt embedded', c.mqtt.embedded.host, c.mqtt.embedded.port)]
-          : []),
+        ...(c.mqtt.enabled ? [c.mqtt.url ? () => checkBrokerTcp(c.mqtt.url!) : () => checkPort('mqtt embedded', c.mqtt.embedded.host, c.mqtt.embedded.port)] : []),
         ...(c.dashboard.enabled ? [() => checkPort('dashboard port', c.dashboard.host, c.dashboard.port)] : []),
         () => checkDisk(c),
         () => checkDatabase(c),
         checkClock,
       ];
       const results = await runChecks(checks);
-      process.stdout.write(opts.json ? JSON.stringify(results, null, 2) + '\n' : formatResults(results));
+      process.stdout.write(opts.json ? `${JSON.stringify(results, null, 2)}\n` : formatResults(results));
       process.exitCode = results.some((r) => r.status === 'fail') ? 1 : 0;
     });
 }

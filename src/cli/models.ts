@@ -64,7 +64,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
         }
         const t0 = performance.now();
         const results = await buildModels({ modelsDir: inference.modelsDir, force: opts.force, humanDir });
-        if (opts.json) out(JSON.stringify(results, null, 2) + '\n');
+        if (opts.json) out(`${JSON.stringify(results, null, 2)}\n`);
         else {
           for (const r of results) out(`${r.name.padEnd(10)} ${r.status.padEnd(10)} ${mb(r.bytes).padStart(8)}  ${Math.round(r.ms)} ms\n`);
           out(`models in ${inference.modelsDir} (${Math.round(performance.now() - t0)} ms)\n`);
@@ -112,7 +112,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
           rows.push({ name: m.name, task: m.task, provider, size: size === null ? '-' : mb(size), source: sourceOf(m), licence: m.licence.spdx, problem });
         }
         if (opts.json) {
-          out(JSON.stringify({ modelsDir: inference.modelsDir, models: rows, skippedProviders: Object.fromEntries(skippedAll) }, null, 2) + '\n');
+          out(`${JSON.stringify({ modelsDir: inference.modelsDir, models: rows, skippedProviders: Object.fromEntries(skippedAll) }, null, 2)}\n`);
         } else {
           out(table(rows, ['name', 'task', 'provider', 'size', 'source', 'licence']));
           for (const r of rows) if (r.problem) out(`\n${r.name}: ${r.problem}\n`);
@@ -142,7 +142,7 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
           }
           reports.push(await verifyModel(e.file, e.manifest, runtimeSettings(inference)));
         }
-        if (opts.json) out(JSON.stringify(reports, null, 2) + '\n');
+        if (opts.json) out(`${JSON.stringify(reports, null, 2)}\n`);
         else {
           for (const r of reports) {
             out(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name}\n`);
@@ -187,8 +187,8 @@ export function registerModelsCommands(program: Command, ctx: ModelsCommandConte
             await model.close();
           }
         }
-        if (opts.json) out(JSON.stringify(results, null, 2) + '\n');
-        else out(table(rows, ['model', 'provider', 'batch', 'median', 'p90', 'per item']) + `(${runs} timed runs each, intraOpThreads=${inference.intraOpThreads || 'default'})\n`);
+        if (opts.json) out(`${JSON.stringify(results, null, 2)}\n`);
+        else out(`${table(rows, ['model', 'provider', 'batch', 'median', 'p90', 'per item'])}(${runs} timed runs each, intraOpThreads=${inference.intraOpThreads || 'default'})\n`);
         return 0;
       }),
     );
@@ -211,6 +211,10 @@ const ms = (v: number) => `${v.toFixed(1)} ms`;
 
 function table(rows: Array<Record<string, string>>, cols: string[]): string {
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(width[i])).join('  ').trimEnd() + '\n';
+  const line = (cells: string[]) =>
+    `${cells
+      .map((c, i) => c.padEnd(width[i]))
+      .join('  ')
+      .trimEnd()}\n`;
   return line(cols) + rows.map((r) => line(cols.map((c) => r[c] ?? ''))).join('');
 }

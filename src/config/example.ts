@@ -17,7 +17,7 @@ export function renderExampleConfig(): string {
     '',
   ];
   renderObject(GlanceConfig, [], 0, out);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 function renderObject(schema: TSchema, path: string[], depth: number, out: string[]): void {

@@ -25,20 +25,15 @@ export const InferenceConfig = Type.Object(
     providers: Type.Array(Provider, { default: ['tensorrt', 'cuda', 'cpu'], minItems: 1, description: 'execution providers, tried in order' }),
     intraOpThreads: Type.Integer({ default: 0, minimum: 0, description: '0 = onnxruntime default' }),
     interOpThreads: Type.Integer({ default: 0, minimum: 0, description: '0 = onnxruntime default' }),
-    graphOptimizationLevel: Type.Union(
-      [Type.Literal('disabled'), Type.Literal('basic'), Type.Literal('extended'), Type.Literal('all')],
-      { default: 'all', description: 'onnxruntime graph optimisation level' },
-    ),
+    graphOptimizationLevel: Type.Union([Type.Literal('disabled'), Type.Literal('basic'), Type.Literal('extended'), Type.Literal('all')], { default: 'all', description: 'onnxruntime graph optimisation level' }),
     worker: Type.Boolean({
       default: false,
-      description:
-        'run the models in a worker thread, so capture, MQTT and the dashboard never wait for a model run: ~25% more frames/s at 1080p and a steady event loop, for ~60 MB more RSS (README Performance)',
+      description: 'run the models in a worker thread, so capture, MQTT and the dashboard never wait for a model run: ~25% more frames/s at 1080p and a steady event loop, for ~60 MB more RSS (README Performance)',
     }),
     analysisTimeoutMs: Type.Integer({
       default: 15000,
       minimum: 1,
-      description:
-        'a frame whose analysis takes longer counts as a failed analysis (a hung model run); with the worker, the worker thread is ended and started again',
+      description: 'a frame whose analysis takes longer counts as a failed analysis (a hung model run); with the worker, the worker thread is ended and started again',
     }),
     maxConsecutiveFailures: Type.Integer({
       default: 10,
@@ -57,10 +52,7 @@ export const InferenceConfig = Type.Object(
     }),
     nmsIou: fraction(0.3, 'overlap (IoU) above which the weaker of two detections is dropped'),
     maxFaces: Type.Integer({ default: 32, minimum: 1, maximum: 256, description: 'most faces analysed per frame (the strongest detections win)' }),
-    landmarkThreshold: fraction(
-      0,
-      "detections the landmark model scores below this as a face are dropped; 0 = off (the mesh's face score is unreliable on faces under ~50 px: see README Accuracy)",
-    ),
+    landmarkThreshold: fraction(0, "detections the landmark model scores below this as a face are dropped; 0 = off (the mesh's face score is unreliable on faces under ~50 px: see README Accuracy)"),
     emotionThreshold: fraction(0.3, "top emotion probability below this is reported as 'uncertain'"),
     genderThreshold: fraction(0.6, "gender probability below this is reported as 'uncertain'"),
     emotionTta: Type.Union([Type.Literal('none'), Type.Literal('flip'), Type.Literal('flip-rotate')], {

@@ -126,7 +126,7 @@ export function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.Proc
 }
 
 export function envNameFor(path: string[]): string {
-  return 'GLANCE_' + path.map((k) => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('__');
+  return `GLANCE_${path.map((k) => k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()).join('__')}`;
 }
 
 let cachedLeaves: Map<string, { path: string[]; schema: TSchema }> | undefined;

@@ -124,8 +124,5 @@ export function registerAuth(app: FastifyInstance, opts: AuthOptions): void {
 }
 
 function unauthorized(reply: FastifyReply): FastifyReply {
-  return reply
-    .code(401)
-    .header('www-authenticate', 'Bearer realm="glance"')
-    .send({ error: 'Unauthorized', message: 'log in (POST /api/login) or send Authorization: Bearer <token>' });
+  return reply.code(401).header('www-authenticate', 'Bearer realm="glance"').send({ error: 'Unauthorized', message: 'log in (POST /api/login) or send Authorization: Bearer <token>' });
 }

@@ -17,7 +17,10 @@ export function escapeHtml(text: string): string {
 export function renderNotice(device: DeviceConfig, privacy: PrivacyConfig, mqtt: Pick<MqttConfig, 'enabled' | 'visits' | 'visitMaxAgeS'>): string {
   const inferred = ['approximate age band', 'gender', ...(privacy.emotion ? ['facial expression (emotion)'] : []), 'whether and how long people look at the screen'];
   const contact = device.operatorContact.trim();
-  const place = [device.name, device.location].filter((s) => s.trim() !== '').map(escapeHtml).join(' · ');
+  const place = [device.name, device.location]
+    .filter((s) => s.trim() !== '')
+    .map(escapeHtml)
+    .join(' · ');
   const aiAct = privacy.emotion
     ? 'This is an emotion recognition and biometric categorisation system within the meaning of the EU AI Act. You are being informed of it as Article 50(3) requires.'
     : 'This is a biometric categorisation system within the meaning of the EU AI Act. You are being informed of it as Article 50(3) requires.';

@@ -115,10 +115,7 @@ export function parseBucketRange(query: BucketQuery, now: number, defaultBucket:
 }
 
 /** Turns fastify/ajv validation errors into one readable sentence naming the parameter. */
-export function formatValidationErrors(
-  errors: ReadonlyArray<{ keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }>,
-  dataVar: string,
-): string {
+export function formatValidationErrors(errors: ReadonlyArray<{ keyword: string; instancePath: string; params: Record<string, unknown>; message?: string }>, dataVar: string): string {
   return errors
     .map((e) => {
       const param = e.instancePath.replace(/^\//, '').replaceAll('/', '.');

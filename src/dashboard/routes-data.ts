@@ -4,15 +4,7 @@ import type { DeviceConfig } from '../config/device.ts';
 import { csvLine } from './csv.ts';
 import type { DashboardDataSource, SeriesData, SummaryData } from './data-source.ts';
 import { round2 } from '../core/numbers.ts';
-import {
-  MAX_SUMMARY_DAYS,
-  bucketQuerySchema,
-  parseBucketRange,
-  parseRange,
-  rangeQuerySchema,
-  type BucketQuery,
-  type RangeQuery,
-} from './query.ts';
+import { MAX_SUMMARY_DAYS, bucketQuerySchema, parseBucketRange, parseRange, rangeQuerySchema, type BucketQuery, type RangeQuery } from './query.ts';
 
 const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 10_000) / 10_000 : null);
 const mean = (total: number, n: number) => (n > 0 ? Math.round((total / n) * 100) / 100 : null);
@@ -54,10 +46,7 @@ function partial(d: { partialFrom: string | null }) {
   return { partial: from !== null, partialFrom: from };
 }
 
-export function registerDataRoutes(
-  app: FastifyInstance,
-  deps: { data: DashboardDataSource; device: DeviceConfig; privacy: PrivacyConfig; now: () => number },
-): void {
+export function registerDataRoutes(app: FastifyInstance, deps: { data: DashboardDataSource; device: DeviceConfig; privacy: PrivacyConfig; now: () => number }): void {
   const { data, privacy, now } = deps;
 
   app.get<{ Querystring: RangeQuery }>('/api/summary', { schema: { querystring: rangeQuerySchema } }, async (req) => {

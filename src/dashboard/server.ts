@@ -96,9 +96,7 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   });
 
   registerAssets(app, assets);
-  app.get('/notice', { config: { public: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(renderNotice(deps.device, deps.privacy, deps.mqtt)),
-  );
+  app.get('/notice', { config: { public: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(renderNotice(deps.device, deps.privacy, deps.mqtt)));
 
   app.get('/api/health', async () => healthView.message());
   app.get('/api/config', async () => maskSecrets(deps.fullConfig));
@@ -116,9 +114,12 @@ export async function build(deps: DashboardDeps): Promise<FastifyInstance> {
   registerDataRoutes(app, { data: deps.data, device: deps.device, privacy: deps.privacy, now });
 
   // No automatic HEAD route: a HEAD request must not open a stream that never ends.
-  app.get('/api/live', { exposeHeadRoute: false }, async (req, reply) => {
+  app.get('/api/live', { exposeHeadRoute: false }, async (_req, reply) => {
     if (live.size >= live.maxClients) {
-      return reply.code(503).header('retry-after', '10').send({ error: 'Service Unavailable', message: `too many live streams (max ${live.maxClients})` });
+      return reply
+        .code(503)
+        .header('retry-after', '10')
+        .send({ error: 'Service Unavailable', message: `too many live streams (max ${live.maxClients})` });
     }
     reply.hijack();
     reply.raw.writeHead(200, {

@@ -236,4 +236,3 @@ function roundBox(b: Box): Box {
 function roundPoint(p: readonly [number, number]): [number, number] {
   return [round1(p[0]), round1(p[1])];
 }
-

@@ -67,10 +67,7 @@ export class InferenceStage implements Stage {
     throwIfAborted(signal);
     const t0 = performance.now();
     await analyzer.warmUp();
-    log.info(
-      { models: analyzer.models.map((m) => ({ name: m.name, task: m.task, provider: m.provider })), warmUpMs: Math.round(performance.now() - t0) },
-      'models loaded and warmed up',
-    );
+    log.info({ models: analyzer.models.map((m) => ({ name: m.name, task: m.task, provider: m.provider })), warmUpMs: Math.round(performance.now() - t0) }, 'models loaded and warmed up');
     throwIfAborted(signal);
     health.register('inference', () => this.probe());
     health.registerLiveness('inference', () => this.liveness());
@@ -117,7 +114,7 @@ export class InferenceStage implements Stage {
 
   /** Analyses one frame; false once the stage has given up. */
   private async analyse(analyzer: Analyzer, frame: Frame): Promise<boolean> {
-    const { bus, log } = this.deps;
+    const { bus } = this.deps;
     // The analyzer keeps nothing of the frame's pixels once it has returned; an in-process run that
     // timed out still reads them, so its frame goes back only when that run is over.
     let released = false;

@@ -23,10 +23,24 @@ test('age bands: default labels, boundaries floor fractional ages, bad bounds na
 });
 
 test('ignore regions: centre of the box decides; concave polygons; none configured drops nothing', (t) => {
-  const square = [[0, 0], [10, 0], [10, 10], [0, 10]] as Array<[number, number]>;
+  const square = [
+    [0, 0],
+    [10, 0],
+    [10, 10],
+    [0, 10],
+  ] as Array<[number, number]>;
   t.true(pointInPolygon(5, 5, square));
   t.false(pointInPolygon(15, 5, square));
-  const u = [[0, 0], [30, 0], [30, 30], [20, 30], [20, 10], [10, 10], [10, 30], [0, 30]] as Array<[number, number]>;
+  const u = [
+    [0, 0],
+    [30, 0],
+    [30, 30],
+    [20, 30],
+    [20, 10],
+    [10, 10],
+    [10, 30],
+    [0, 30],
+  ] as Array<[number, number]>;
   t.true(pointInPolygon(5, 20, u));
   t.false(pointInPolygon(15, 20, u), 'inside the U’s gap');
   const inside = createRegionFilter([u]);
@@ -49,7 +63,13 @@ test('attention and attribute gates', (t) => {
 test('summary maths: median, age interval, gender vote, dominant emotion', (t) => {
   t.is(median([3, 1, 2]), 2);
   t.is(median([4, 1, 3, 2]), 2.5);
-  t.deepEqual(summarizeAge([{ years: 30, low: 20, high: 40 }, { years: 34, low: 28, high: 41 }]), { years: 32, low: 24, high: 40.5 });
+  t.deepEqual(
+    summarizeAge([
+      { years: 30, low: 20, high: 40 },
+      { years: 34, low: 28, high: 41 },
+    ]),
+    { years: 32, low: 24, high: 40.5 },
+  );
   // margins: male 0.9 → +0.8, female 0.6 → −0.2, uncertain → 0: mean 0.2 < 0.3 → unknown
   t.is(genderVote([0.8, -0.2, 0], 0.3), 'unknown');
   t.is(genderVote([0.8, 0.8, -0.2], 0.3), 'male');
@@ -80,7 +100,10 @@ test('tracker: constant-velocity prediction follows a fast face whose boxes do n
   // 60 px boxes moving 40 px per frame: consecutive boxes overlap with IoU 0.2 only, below the threshold.
   const at = (i: number) => ({ x: i * 40, y: 0, width: 60, height: 60 });
   tracker.update(0, [at(0)]);
-  tracker.update(100, [at(1)].map((b) => ({ ...b, x: 20 }))); // second sighting close enough to start the motion model
+  tracker.update(
+    100,
+    [at(1)].map((b) => ({ ...b, x: 20 })),
+  ); // second sighting close enough to start the motion model
   const ids = new Set<string>();
   for (let i = 2; i < 10; i++) ids.add(tracker.update(i * 100, [{ ...at(i), x: 20 + (i - 1) * 40 }]).assignments[0].track.id);
   t.is(ids.size, 1, 'one track throughout');
@@ -94,7 +117,13 @@ test('live rate: at most maxHz by frame time; fps measured between emissions; 0 
     const fps = rate.frame(ms);
     if (fps !== undefined) emitted.push([ms, fps]);
   }
-  t.deepEqual(emitted, [[0, 0], [500, 10], [1000, 10], [1500, 10], [2000, 10]]);
+  t.deepEqual(emitted, [
+    [0, 0],
+    [500, 10],
+    [1000, 10],
+    [1500, 10],
+    [2000, 10],
+  ]);
   const off = new LiveRate(0);
   t.is(off.frame(0), undefined);
   t.is(off.frame(1000), undefined);

@@ -53,8 +53,14 @@ test('one person walks in, looks at the screen for 3 s, leaves: one visit with e
   for (let i = 1; i < h.lives.length; i++) t.true(h.lives[i].wallMs - h.lives[i - 1].wallMs >= 500);
   const at = (ms: number) => h.lives.find((l) => l.wallMs === BASE_WALL + ms);
   t.deepEqual(at(500)?.people, []);
-  t.deepEqual(at(3000)?.people.map((p) => p.watching), [true]);
-  t.deepEqual(at(5500)?.people.map((p) => p.watching), [false]);
+  t.deepEqual(
+    at(3000)?.people.map((p) => p.watching),
+    [true],
+  );
+  t.deepEqual(
+    at(5500)?.people.map((p) => p.watching),
+    [false],
+  );
   t.deepEqual(at(7000)?.people, [], 'a coasting (unseen) track is not shown as in view');
   t.is(at(3000)?.fps, 10);
   await h.stop();

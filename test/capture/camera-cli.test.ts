@@ -27,7 +27,10 @@ exec "$FAKE_FFMPEG" -hide_banner -v error -re -f lavfi -i "testsrc2=s=$FAKE_SIZE
   return file;
 }
 
-const args = (dir: string, name: string) => readFileSync(path.join(dir, `${name}.args`), 'utf8').trimEnd().split('\n');
+const args = (dir: string, name: string) =>
+  readFileSync(path.join(dir, `${name}.args`), 'utf8')
+    .trimEnd()
+    .split('\n');
 
 function withFakePath(t: Parameters<typeof tempDir>[0], size: string): string {
   const dir = tempDir(t, 'glance-fakecli-');

@@ -19,7 +19,10 @@ function assertNothingLeaks(t: ExecutionContext, h: Harness): void {
   const launched = h.records.find((r) => r.msg === 'capture source launched');
   t.truthy(launched, 'the launch was logged');
   t.regex(String(launched!.source), /\*\*\*/, 'with its credentials masked');
-  t.true(h.records.some((r) => r.msg === 'capture source says'), 'the source complained on stderr, and that was logged');
+  t.true(
+    h.records.some((r) => r.msg === 'capture source says'),
+    'the source complained on stderr, and that was logged',
+  );
   t.notRegex(JSON.stringify(h.records), /s3cret/, 'no log line carries a credential');
   t.notRegex(JSON.stringify(h.health.snapshot()), /s3cret/, 'the health probe carries none');
 }

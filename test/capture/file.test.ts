@@ -22,10 +22,17 @@ test('file: realtime delivers every frame once, in order, at the configured size
     t.is(f.data.byteLength, 64 * 48 * 3);
   }
   // The picture inside frame seq N is clip frame N: nothing skipped, repeated or reordered.
-  t.deepEqual(frames.map(frameIndex), frames.map((f) => f.seq), 'frame content matches its sequence number');
+  t.deepEqual(
+    frames.map(frameIndex),
+    frames.map((f) => f.seq),
+    'frame content matches its sequence number',
+  );
   t.is(frames[0].seq, 0);
   t.is(frames[frames.length - 1].seq, total - 1);
-  t.true(frames.every((f, i) => i === 0 || (f.seq > frames[i - 1].seq && f.monoMs >= frames[i - 1].monoMs)), 'increasing seq and monotonic timestamps');
+  t.true(
+    frames.every((f, i) => i === 0 || (f.seq > frames[i - 1].seq && f.monoMs >= frames[i - 1].monoMs)),
+    'increasing seq and monotonic timestamps',
+  );
 
   // ffmpeg's decoder and filters run a few frames ahead of -re's clock at the start and flush
   // together at the end, so the pace is measured between the 5th and the 5th-from-last frames.
@@ -73,7 +80,12 @@ test('file: fit crop fills the frame (edges cut), fit stretch fills it too; neit
     const h = await startCapture(t, { source: `file:${clip}`, width: 64, height: 48, loop: false, pace: 'asfast', fit });
     const [frame] = await collect(h.frames, { timeoutMs: 10000, until: (f) => f.length >= 1 });
     t.is(frame.data.byteLength, 64 * 48 * 3);
-    for (const [x, y] of [[1, 1], [62, 46], [32, 24]]) t.is(frame.data[(y * 64 + x) * 3 + 2], 128, `${fit}: picture at ${x},${y}`);
+    for (const [x, y] of [
+      [1, 1],
+      [62, 46],
+      [32, 24],
+    ])
+      t.is(frame.data[(y * 64 + x) * 3 + 2], 128, `${fit}: picture at ${x},${y}`);
     await h.stage.stop();
   }
 });
@@ -92,6 +104,9 @@ test('file: lockstep holds ffmpeg back until each frame is taken: a slow consume
     // A consumer far slower than decoding (asfast would drop most frames here).
     await new Promise((r) => setTimeout(r, 15));
   }
-  t.deepEqual(indexes, Array.from({ length: 60 }, (_, i) => i));
+  t.deepEqual(
+    indexes,
+    Array.from({ length: 60 }, (_, i) => i),
+  );
   t.is(h.capture().dropped, 0);
 });

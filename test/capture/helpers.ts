@@ -68,11 +68,20 @@ export function run(cmd: string, args: string[], timeoutMs = 60000): Promise<str
 export async function makeCountingClip(file: string, opts: { frames: number; fps: number; width: number; height: number }): Promise<void> {
   const duration = (opts.frames / opts.fps).toFixed(4);
   await run(ffmpegBin(), [
-    '-hide_banner', '-v', 'error', '-y',
-    '-f', 'lavfi',
-    '-i', `nullsrc=s=${opts.width}x${opts.height}:r=${opts.fps}:d=${duration},format=rgb24,geq=r='mod(N,256)':g='floor(N/256)':b=128`,
-    '-frames:v', String(opts.frames),
-    '-c:v', 'ffv1', '-pix_fmt', 'bgr0',
+    '-hide_banner',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    `nullsrc=s=${opts.width}x${opts.height}:r=${opts.fps}:d=${duration},format=rgb24,geq=r='mod(N,256)':g='floor(N/256)':b=128`,
+    '-frames:v',
+    String(opts.frames),
+    '-c:v',
+    'ffv1',
+    '-pix_fmt',
+    'bgr0',
     file,
   ]);
 }

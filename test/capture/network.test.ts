@@ -35,7 +35,10 @@ test('rtsp: a stream published on loopback is received over TCP, after retrying 
   t.regex(health, /rtsp:\/\/viewer:\*\*\*@127\.0\.0\.1/);
   t.false(health.includes('s3cret-pw'), 'health hides the password');
   t.false(logs.includes('s3cret-pw'), 'logs hide the password (ffmpeg quotes the URL in its errors)');
-  t.true(h.records.some((r) => r.msg === 'capture source says' && /404/.test(String(r.line))), 'the 404 of the early attempt was logged');
+  t.true(
+    h.records.some((r) => r.msg === 'capture source says' && /404/.test(String(r.line))),
+    'the 404 of the early attempt was logged',
+  );
 });
 
 test('http: an MJPEG (multipart/x-mixed-replace) stream on loopback is received', async (t) => {
@@ -43,7 +46,13 @@ test('http: an MJPEG (multipart/x-mixed-replace) stream on loopback is received'
     { r: 255, g: 0, b: 0 },
     { r: 0, g: 0, b: 255 },
   ];
-  const jpegs = await Promise.all(colours.map((c) => sharp({ create: { width: 160, height: 120, channels: 3, background: c } }).jpeg().toBuffer()));
+  const jpegs = await Promise.all(
+    colours.map((c) =>
+      sharp({ create: { width: 160, height: 120, channels: 3, background: c } })
+        .jpeg()
+        .toBuffer(),
+    ),
+  );
   const server = http.createServer((req, res) => {
     if (req.url !== '/video.mjpg') {
       res.writeHead(404).end();

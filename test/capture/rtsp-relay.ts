@@ -69,7 +69,7 @@ export class RtspRelay {
         const reply = (status: string, extra: Record<string, string> = {}, content = '') => {
           const head = [`RTSP/1.0 ${status}`, `CSeq: ${headers.get('cseq') ?? '0'}`, ...Object.entries(extra).map(([k, v]) => `${k}: ${v}`)];
           if (content) head.push(`Content-Length: ${Buffer.byteLength(content)}`);
-          socket.write(head.join('\r\n') + '\r\n\r\n' + content);
+          socket.write(`${head.join('\r\n')}\r\n\r\n${content}`);
         };
         switch (method) {
           case 'OPTIONS':

@@ -5,8 +5,7 @@ import sharp from 'sharp';
 import { collect, startCapture, tempDir } from './helpers.ts';
 import { ResourceError } from '../../src/core/errors.ts';
 
-const solid = (width: number, height: number, channels: 3 | 4, background: { r: number; g: number; b: number; alpha?: number }) =>
-  sharp({ create: { width, height, channels, background } });
+const solid = (width: number, height: number, channels: 3 | 4, background: { r: number; g: number; b: number; alpha?: number }) => sharp({ create: { width, height, channels, background } });
 
 test('images: every picture, whatever its size and format, becomes a frame of the configured size, in name order', async (t) => {
   const dir = tempDir(t);
@@ -35,7 +34,11 @@ test('images: every picture, whatever its size and format, becomes a frame of th
   const sequence = frames.map((f) => label(f.data)).filter((l, i, all) => i === 0 || l !== all[i - 1]);
   const cycle = ['grey', 'red', 'green', 'blue'];
   const start = cycle.indexOf(sequence[0]);
-  t.deepEqual(sequence, sequence.map((_, i) => cycle[(start + i) % 4]), `slides in name order: ${sequence.join(' ')}`);
+  t.deepEqual(
+    sequence,
+    sequence.map((_, i) => cycle[(start + i) % 4]),
+    `slides in name order: ${sequence.join(' ')}`,
+  );
   t.true(sequence.length >= 4, 'each picture stays only slideMs');
   t.is(h.capture().state, 'streaming');
 });

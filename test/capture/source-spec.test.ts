@@ -23,13 +23,23 @@ test('every documented source form parses to what it names', (t) => {
 });
 
 test('gst: the pipeline is split like a shell would split words and quotes, with nothing run by a shell', (t) => {
-  const spec = parseSourceSpec(
-    `gst:filesrc location="my clip.mp4" ! decodebin ! videoconvert ! 'video/x-raw(memory:NVMM)' ! nvvidconv ! video/x-raw,format=(string)I420,width=1280,height=720,framerate=30/1 ! fdsink`,
-  );
+  const spec = parseSourceSpec(`gst:filesrc location="my clip.mp4" ! decodebin ! videoconvert ! 'video/x-raw(memory:NVMM)' ! nvvidconv ! video/x-raw,format=(string)I420,width=1280,height=720,framerate=30/1 ! fdsink`);
   if (spec.kind !== 'gst') return t.fail();
   t.deepEqual(spec.argv, [
-    'filesrc', 'location=my clip.mp4', '!', 'decodebin', '!', 'videoconvert', '!', 'video/x-raw(memory:NVMM)', '!', 'nvvidconv', '!',
-    'video/x-raw,format=(string)I420,width=1280,height=720,framerate=30/1', '!', 'fdsink',
+    'filesrc',
+    'location=my clip.mp4',
+    '!',
+    'decodebin',
+    '!',
+    'videoconvert',
+    '!',
+    'video/x-raw(memory:NVMM)',
+    '!',
+    'nvvidconv',
+    '!',
+    'video/x-raw,format=(string)I420,width=1280,height=720,framerate=30/1',
+    '!',
+    'fdsink',
   ]);
   t.deepEqual(spec.raw, { pixFmt: 'yuv420p', width: 1280, height: 720, framerate: '30/1' });
 
@@ -71,9 +81,7 @@ test('passwords in URLs are masked wherever they appear', (t) => {
 });
 
 test('the description of a gst pipeline or a URL with a token masks every credential, also when the pipeline is shortened', (t) => {
-  const gst = describeSource(
-    parseSourceSpec('gst:rtspsrc location=rtsp://admin:hunter2@10.0.0.5:554/live user-pw="two words" latency=0 ! rtph264depay ! h264parse ! avdec_h264 ! fdsink'),
-  );
+  const gst = describeSource(parseSourceSpec('gst:rtspsrc location=rtsp://admin:hunter2@10.0.0.5:554/live user-pw="two words" latency=0 ! rtph264depay ! h264parse ! avdec_h264 ! fdsink'));
   t.true(gst.startsWith('gst:rtspsrc location=rtsp://admin:***@10.0.0.5:554/live user-pw=*** latency=0 '), gst);
   t.true(gst.endsWith('...') && gst.length === 84, 'long pipelines are still shortened');
   t.notRegex(gst, /hunter2|two|words/);

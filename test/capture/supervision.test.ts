@@ -65,7 +65,10 @@ test('a source that keeps failing backs off exponentially and, with maxRestarts,
   t.deepEqual(delays, [40, 80, 100], 'doubling, capped at backoffMaxMs');
   t.is(h.capture().restarts, 3);
   t.regex(h.capture().lastError ?? '', /ffmpeg exited with code \d+: .*invalid data/i);
-  t.true(h.records.some((r) => r.msg === 'capture source says' && r.proc === 'ffmpeg'), 'ffmpeg stderr is logged');
+  t.true(
+    h.records.some((r) => r.msg === 'capture source says' && r.proc === 'ffmpeg'),
+    'ffmpeg stderr is logged',
+  );
 });
 
 test('stop() ends a streaming source promptly and leaves no process behind; stop during backoff too', async (t) => {

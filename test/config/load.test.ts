@@ -19,8 +19,14 @@ test('unknown key and wrong type are both reported, with paths and lines', (t) =
   const err = t.throws(() => parseConfig('capture:\n  fps: fast\n  colour: red\nmqtt:\n  prefix: glance\n'), {
     instanceOf: ConfigError,
   });
-  t.true(err.problems.some((p) => p.startsWith('capture.colour (line 3): unknown key')), err.message);
-  t.true(err.problems.some((p) => p.startsWith('capture.fps (line 2)')), err.message);
+  t.true(
+    err.problems.some((p) => p.startsWith('capture.colour (line 3): unknown key')),
+    err.message,
+  );
+  t.true(
+    err.problems.some((p) => p.startsWith('capture.fps (line 2)')),
+    err.message,
+  );
   t.is(err.problems.length, 2, err.message);
 });
 
@@ -55,8 +61,14 @@ test('env overrides are derived from the schema and typed', (t) => {
 
 test('a bad or unknown env override is an error naming the variable', (t) => {
   const err = t.throws(() => parseConfig('', { GLANCE_CAPTURE__FRAMERATE: '3', GLANCE_CAPTURE__FPS: 'x' }), { instanceOf: ConfigError });
-  t.true(err.problems.some((p) => p.includes('GLANCE_CAPTURE__FRAMERATE')), err.message);
-  t.true(err.problems.some((p) => p.startsWith('capture.fps')), err.message);
+  t.true(
+    err.problems.some((p) => p.includes('GLANCE_CAPTURE__FRAMERATE')),
+    err.message,
+  );
+  t.true(
+    err.problems.some((p) => p.startsWith('capture.fps')),
+    err.message,
+  );
 });
 
 test('config lookup: explicit file, then $GLANCE_CONFIG', (t) => {

@@ -42,7 +42,7 @@ test('glance config check prints the config with those credentials masked', asyn
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-mask-'));
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'glance.yaml');
-  writeFileSync(file, secretConfig + '\n');
+  writeFileSync(file, `${secretConfig}\n`);
   const r = await runGlance(['config', 'check', file]);
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /mqtts:\/\/:\*\*\*@broker\.example/);

@@ -4,8 +4,16 @@ import { LogBudget } from '../../src/core/log-budget.ts';
 test('a log budget lets perWindow lines through, counts the rest, and sums them up once the window ends', (t) => {
   let now = 1000;
   const summaries: number[] = [];
-  const budget = new LogBudget(3, 60_000, (n) => summaries.push(n), () => now);
-  t.deepEqual(Array.from({ length: 5 }, () => budget.take()), [true, true, true, false, false]);
+  const budget = new LogBudget(
+    3,
+    60_000,
+    (n) => summaries.push(n),
+    () => now,
+  );
+  t.deepEqual(
+    Array.from({ length: 5 }, () => budget.take()),
+    [true, true, true, false, false],
+  );
   t.deepEqual(summaries, [], 'no summary while the window lasts');
   now += 59_999;
   t.false(budget.take());

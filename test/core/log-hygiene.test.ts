@@ -18,8 +18,8 @@ test('logs never contain secrets, base64 blobs or image data', async (t) => {
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const token = `tok-${randomBytes(16).toString('hex')}`;
-  writeFileSync(path.join(dir, 'mqtt-password'), password + '\n', { mode: 0o600 });
-  writeFileSync(path.join(dir, 'dashboard-token'), token + '\n', { mode: 0o600 });
+  writeFileSync(path.join(dir, 'mqtt-password'), `${password}\n`, { mode: 0o600 });
+  writeFileSync(path.join(dir, 'dashboard-token'), `${token}\n`, { mode: 0o600 });
   const p = runDaemon(t, dir, [
     `storage: { dataDir: "${path.join(dir, 'data')}" }`,
     'capture: { source: demo, fps: 3 }',

@@ -133,7 +133,10 @@ test('a global bucket bounds failures from all addresses together; failure lines
   t.is((await login(h, 'guess-guess', '10.1.0.21')).statusCode, 429, 'a fresh address is limited once everyone has failed 20 times');
   t.is((await login(h, TOKEN, '10.1.0.22')).statusCode, 204, 'the right token still logs in');
   for (let i = 0; i < 10; i++) await login(h, 'guess-guess', `10.2.0.${i}`);
-  const lines = h.logs().split('\n').filter((l) => l.includes('"msg":"dashboard: failed login"'));
+  const lines = h
+    .logs()
+    .split('\n')
+    .filter((l) => l.includes('"msg":"dashboard: failed login"'));
   t.is(lines.length, 20, 'the first 20 failures in a minute are logged one by one, the rest counted');
 });
 

@@ -98,7 +98,13 @@ browserTest('against the real daemon on the demo source: no console errors, live
   await page.waitForSelector('#conn-state[data-state=live]', { timeout: 15_000 });
   t.is(await page.getAttribute('#conn-state', 'data-state'), 'live');
   // The page shows a summary before this side has read the same response's body.
-  const shown = await until('a summary with passers-by', () => summaries.filter((s) => s.passersBy > 0), (s) => s.length > 0, 10_000, 100);
+  const shown = await until(
+    'a summary with passers-by',
+    () => summaries.filter((s) => s.passersBy > 0),
+    (s) => s.length > 0,
+    10_000,
+    100,
+  );
   t.true(shown.length > 0 && shown.every((s) => s.partial === true), 'the figures came with the minute in progress, flagged partial');
   t.regex((await page.textContent('#today-updated')) ?? '', /current minute still counting/);
 
@@ -133,7 +139,10 @@ browserTest('against the real daemon on the demo source: no console errors, live
   daemon.child.kill('SIGTERM');
   const exit = await daemon.exited;
   t.is(exit.code, 0, daemon.stdout().slice(-2000));
-  const errors = daemon.stdout().split('\n').filter((l) => /^\{"level":(50|60)/.test(l));
+  const errors = daemon
+    .stdout()
+    .split('\n')
+    .filter((l) => /^\{"level":(50|60)/.test(l));
   t.deepEqual(errors, [], 'the daemon logged no error');
   t.deepEqual(readdirSync(dir).sort(), ['data', 'glance.yaml']);
   t.deepEqual(readdirSync(dataDir), ['glance.db'], 'no image, crop or other file beside the database');

@@ -29,10 +29,9 @@ test('/api/health: the capture source in the health message has its credentials 
 
 test('/api/config: gst source text and a URL with an empty user name are masked', async (t) => {
   const h = await harness(
-    [
-      'capture: { source: "gst:rtspsrc location=rtsp://cam:gst-s3cret@10.0.0.5/live user-pw=prop-s3cret ! decodebin ! videoconvert ! fdsink" }',
-      'mqtt: { url: "mqtts://:empty-user-s3cret@broker.example:8883" }',
-    ].join('\n'),
+    ['capture: { source: "gst:rtspsrc location=rtsp://cam:gst-s3cret@10.0.0.5/live user-pw=prop-s3cret ! decodebin ! videoconvert ! fdsink" }', 'mqtt: { url: "mqtts://:empty-user-s3cret@broker.example:8883" }'].join(
+      '\n',
+    ),
   );
   t.teardown(h.close);
   const res = await h.app.inject('/api/config');

@@ -62,7 +62,10 @@ test('/api/timeseries: hourly buckets, with and without a breakdown', async (t) 
   const total = (await h.app.inject({ url: '/api/timeseries', query: { ...q, bucket: 'hour' } })).json();
   t.is(total.bucket, 'hour');
   t.is(total.by, null);
-  t.deepEqual(total.buckets.map((b: string) => Date.parse(b)), [0, 1, 2].map((i) => from.getTime() + i * 3_600_000));
+  t.deepEqual(
+    total.buckets.map((b: string) => Date.parse(b)),
+    [0, 1, 2].map((i) => from.getTime() + i * 3_600_000),
+  );
   t.is(total.series.length, 1);
   t.deepEqual(total.series[0].passersBy, [100, 100, 100]);
   t.is(sum(total.series[0].watchers), visits.filter((v) => v.watcher).length);

@@ -6,6 +6,7 @@ import { harness, type Harness } from './helpers.ts';
 interface SseClient {
   status: number;
   headers: http.IncomingHttpHeaders;
+  // biome-ignore lint/suspicious/noExplicitAny: SSE payloads are parsed JSON, asserted field by field
   events: () => Array<{ event: string; data: any }>;
   waitFor: (n: number, timeoutMs?: number) => Promise<void>;
   ended: Promise<void>;
@@ -17,6 +18,7 @@ function openSse(port: number, headers: Record<string, string> = {}): Promise<Ss
   return new Promise((resolve, reject) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/api/live', headers }, (res) => {
       let buffer = '';
+      // biome-ignore lint/suspicious/noExplicitAny: as SseClient.events
       const events: Array<{ event: string; data: any }> = [];
       const waiters = new Set<() => void>();
       res.setEncoding('utf8');
@@ -90,7 +92,7 @@ test('/api/live streams people boxes as coordinates only, with counts and fps', 
   // Anything extra on a LiveView (say a future crop or embedding) must not pass through.
   const leaky = view(3) as LiveView & { people: Array<{ crop?: unknown }> };
   leaky.people[0].crop = new Uint8Array([1, 2, 3]);
-  (leaky as any).frame = { data: [1, 2, 3] };
+  (leaky as unknown as { frame: unknown }).frame = { data: [1, 2, 3] };
   h.bus.emit('live', leaky);
   await client.waitFor(1);
   const msg = client.events()[0];

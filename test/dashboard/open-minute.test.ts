@@ -6,7 +6,6 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 
 type Cell = { ageBand: string; gender: string; passersBy: number };
-type SeriesJson = { key: string; passersBy: number[] };
 
 /**
  * An hour two hours ago: 3 women 25-34 in minute :10 (written), then 2 more women 25-34 and 5 men
@@ -74,7 +73,10 @@ test('/api/summary and /api/timeseries count the minute in progress in their tot
       ['35-44', 'male', 5],
     ],
   );
-  t.deepEqual(closed.byContent.map((c: { contentId: string; passersBy: number }) => [c.contentId, c.passersBy]), [['spring-sale', 10]]);
+  t.deepEqual(
+    closed.byContent.map((c: { contentId: string; passersBy: number }) => [c.contentId, c.passersBy]),
+    [['spring-sale', 10]],
+  );
 });
 
 test('polling the open hour: each new visit shows in the totals at once, never in a breakdown', async (t) => {
@@ -90,10 +92,17 @@ test('polling the open hour: each new visit shows in the totals at once, never i
     polls.push((await h.app.inject({ url: '/api/summary', query: range })).json());
     h.bus.emit('visit', woman(10 + i, Math.max(Date.now() - 1000, current)));
   }
-  t.deepEqual(polls.map((p) => p.passersBy), [5, 6, 7]);
+  t.deepEqual(
+    polls.map((p) => p.passersBy),
+    [5, 6, 7],
+  );
   for (const p of polls) {
     t.like(p, { breakdownFrom: iso(current - HOUR), breakdownTo: iso(current) });
-    t.deepEqual(p.byAgeGender.map((c: Cell) => [c.ageBand, c.gender, c.passersBy]), [['25-34', 'female', 5]], 'the closed hour only: polls differ by nobody');
+    t.deepEqual(
+      p.byAgeGender.map((c: Cell) => [c.ageBand, c.gender, c.passersBy]),
+      [['25-34', 'female', 5]],
+      'the closed hour only: polls differ by nobody',
+    );
   }
 });
 

@@ -58,7 +58,10 @@ test('stop releases every bus listener the dashboard added, and only those', asy
   const counts = () => events.map((e) => bus.listenerCount(e));
   const before = counts();
   await s.start(new AbortController().signal);
-  t.true(events.every((e, i) => bus.listenerCount(e) > before[i]), 'metrics, live stream and health view listen to every event');
+  t.true(
+    events.every((e, i) => bus.listenerCount(e) > before[i]),
+    'metrics, live stream and health view listen to every event',
+  );
   await s.stop();
   t.deepEqual(counts(), before, 'the store stage keeps its own listeners');
 });

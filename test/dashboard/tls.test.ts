@@ -17,8 +17,7 @@ test.before(() => {
   if (opensslPath()) pki = makePki(tempDir('glance-dash-tls-'));
 });
 
-const tlsYaml = (extra = '') =>
-  `dashboard: {host: 0.0.0.0, port: 0, token: "${TOKEN}", tls: {cert: {file: "${pki.serverCert}"}, key: {file: "${pki.serverKey}"}}${extra}}`;
+const tlsYaml = (extra = '') => `dashboard: {host: 0.0.0.0, port: 0, token: "${TOKEN}", tls: {cert: {file: "${pki.serverCert}"}, key: {file: "${pki.serverKey}"}}${extra}}`;
 
 /** One https request to 127.0.0.1 trusting only the test CA: status, headers and body. */
 function fetchTls(port: number, path: string, opts: { method?: string; body?: string; headers?: Record<string, string> } = {}) {

@@ -102,7 +102,7 @@ function mosquittoConfig(dir: string, port: number, opts: BrokerOptions): string
     lines.push(`require_certificate ${opts.tls.requireClientCert ? 'true' : 'false'}`);
   }
   const file = path.join(dir, 'mosquitto.conf');
-  writeFileSync(file, lines.join('\n') + '\n');
+  writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
 

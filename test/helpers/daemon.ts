@@ -10,7 +10,7 @@ import { glanceBin, spawnTs, type Spawned } from './process.ts';
  */
 export function runDaemon(t: ExecutionContext, dir: string, configLines: string[], env: NodeJS.ProcessEnv = {}): Spawned {
   const configFile = path.join(dir, 'glance.yaml');
-  writeFileSync(configFile, configLines.join('\n') + '\n');
+  writeFileSync(configFile, `${configLines.join('\n')}\n`);
   const daemon = spawnTs(glanceBin, ['run', '--config', configFile], { GLANCE_CONFIG: '', ...env });
   t.teardown(() => {
     if (daemon.child.exitCode === null && daemon.child.signalCode === null) daemon.child.kill('SIGKILL');

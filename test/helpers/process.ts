@@ -26,9 +26,7 @@ export function spawnTs(entry: string, args: string[] = [], env: NodeJS.ProcessE
   const watchers = new Set<() => void>();
   child.stdout!.on('data', (d) => ((out += d), watchers.forEach((w) => w())));
   child.stderr!.on('data', (d) => ((err += d), watchers.forEach((w) => w())));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  );
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   // Never leave a daemon behind when a test fails or times out.
   const reap = () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL');
   process.once('exit', reap);

@@ -3,7 +3,13 @@ import { until, waitFor } from './wait.ts';
 
 test('until returns the first value that is accepted, polling until it comes', async (t) => {
   let calls = 0;
-  const value = await until('the third call', () => ++calls, (n) => n >= 3, 5000, 5);
+  const value = await until(
+    'the third call',
+    () => ++calls,
+    (n) => n >= 3,
+    5000,
+    5,
+  );
   t.is(value, 3);
   t.is(calls, 3);
 });
@@ -45,7 +51,13 @@ test('until fails after its timeout, naming what it waited for, the last value a
 
 test('until looks once more at its deadline, so a state that arrives during the last pause counts', async (t) => {
   const readyAt = Date.now() + 50;
-  const value = await until('ready', () => Date.now() >= readyAt, (ok) => ok, 60, 1000);
+  const value = await until(
+    'ready',
+    () => Date.now() >= readyAt,
+    (ok) => ok,
+    60,
+    1000,
+  );
   t.true(value);
 });
 
@@ -53,5 +65,8 @@ test('waitFor resolves once the predicate holds and rejects with what it waited 
   let ready = false;
   setTimeout(() => (ready = true), 30);
   await t.notThrowsAsync(waitFor('ready', () => ready, 5000));
-  await t.throwsAsync(waitFor('a state that never comes', () => false, 50), { message: /^timed out after 50 ms waiting for a state that never comes/ });
+  await t.throwsAsync(
+    waitFor('a state that never comes', () => false, 50),
+    { message: /^timed out after 50 ms waiting for a state that never comes/ },
+  );
 });

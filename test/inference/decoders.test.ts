@@ -104,7 +104,13 @@ test('YuNet rounds a dynamic input size up to the stride-32 grid and feeds the m
   const outputs: Record<string, TensorData> = {};
   for (const s of [8, 16, 32]) {
     const n = (320 / s) * (224 / s);
-    for (const [k, per] of [['cls', 1], ['obj', 1], ['bbox', 4], ['kps', 10]] as const) outputs[`${k}_${s}`] = { data: new Float32Array(n * per), dims: [1, n, per] };
+    for (const [k, per] of [
+      ['cls', 1],
+      ['obj', 1],
+      ['bbox', 4],
+      ['kps', 10],
+    ] as const)
+      outputs[`${k}_${s}`] = { data: new Float32Array(n * per), dims: [1, n, per] };
   }
   const fed: string[] = [];
   const seen: TensorData[] = [];

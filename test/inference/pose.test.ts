@@ -31,7 +31,10 @@ function syntheticMesh(yawDeg: number, rollDeg: number): Float32Array {
 
 test('mesh pose: a frontal face reads zero, and yaw and roll come back with their signs', (t) => {
   const p0 = poseFromMesh(syntheticMesh(0, 0));
-  t.deepEqual([p0.yaw, p0.pitch, p0.roll].map((v) => Math.abs(v)), [0, 0, 0]);
+  t.deepEqual(
+    [p0.yaw, p0.pitch, p0.roll].map((v) => Math.abs(v)),
+    [0, 0, 0],
+  );
   const p1 = poseFromMesh(syntheticMesh(30, 0));
   t.true(Math.abs(p1.yaw - 30) < 2.5, `yaw ${p1.yaw}`);
   const p2 = poseFromMesh(syntheticMesh(-20, 15));

@@ -203,7 +203,10 @@ test('with the worker: a thread that dies is started again and frames are analys
 
 test('with the worker: a hung analysis (over analysisTimeoutMs) ends the thread and starts a new one; then give up', async (t) => {
   const threads: Worker[] = [];
-  const d = { ...deps({ worker: true, analysisTimeoutMs: 1, maxConsecutiveFailures: 2 }), createThread: (entry: URL, options: ConstructorParameters<typeof Worker>[1]) => threads[threads.push(new Worker(entry, options)) - 1] };
+  const d = {
+    ...deps({ worker: true, analysisTimeoutMs: 1, maxConsecutiveFailures: 2 }),
+    createThread: (entry: URL, options: ConstructorParameters<typeof Worker>[1]) => threads[threads.push(new Worker(entry, options)) - 1],
+  };
   const failures: string[] = [];
   d.health.onFailure((_source, err) => failures.push(err.message));
   const img = await decodeImageFile(demo(2));

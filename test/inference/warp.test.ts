@@ -81,7 +81,8 @@ test('letterbox keeps the aspect ratio and maps input pixels back to the frame',
 
 test('the axis-aligned fast path gives what the general (rotating) sampler gives', (t) => {
   // A noisy image, so any misplaced tap or weight shows.
-  const w = 37, h = 23;
+  const w = 37,
+    h = 23;
   const data = new Uint8Array(w * h * 3);
   let s = 12345;
   for (let i = 0; i < data.length; i++) data[i] = (s = (s * 1103515245 + 12345) >>> 0) >>> 24;

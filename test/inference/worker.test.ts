@@ -84,16 +84,28 @@ test('hung analyses (over analysisTimeoutMs): the worker is ended and started ag
   const p = daemon(t, ', analysisTimeoutMs: 1, maxConsecutiveFailures: 2', notify.env);
   const exit = await exitWithin(p, 100_000);
   t.not(exit, 'late', `the daemon did not give up:\n${p.stdout().slice(-3000)}`);
-  t.deepEqual(exit, { code: 1, signal: null }, p.stdout().slice(-3000) + "\nSTDERR:\n" + p.stderr().slice(-3000));
+  t.deepEqual(exit, { code: 1, signal: null }, `${p.stdout().slice(-3000)}\nSTDERR:\n${p.stderr().slice(-3000)}`);
   const out = p.stdout();
-  const order = ['"msg":"glance ready"', 'analysisTimeoutMs', '"msg":"restarting the inference worker"', '"msg":"inference worker restarted"', '"msg":"inference gave up"', '"msg":"stage failed: stopping, exit 1"', '"msg":"glance stopped"'];
+  const order = [
+    '"msg":"glance ready"',
+    'analysisTimeoutMs',
+    '"msg":"restarting the inference worker"',
+    '"msg":"inference worker restarted"',
+    '"msg":"inference gave up"',
+    '"msg":"stage failed: stopping, exit 1"',
+    '"msg":"glance stopped"',
+  ];
   const at = order.map((s) => out.indexOf(s));
   t.deepEqual(
     order.filter((_, i) => at[i] < 0),
     [],
     'every step is logged',
   );
-  t.deepEqual([...at].sort((a, b) => a - b), at, 'in this order');
+  t.deepEqual(
+    [...at].sort((a, b) => a - b),
+    at,
+    'in this order',
+  );
   t.deepEqual(strayStderr(p.stderr()), [], 'ending a thread mid-run did not abort the process');
   // While the new thread loads its models (seconds) systemd hears nothing; 1 s of slack for a ping already under way.
   const timeOf = (msg: string) => (JSON.parse(out.split('\n').find((l) => l.includes(`"msg":"${msg}"`))!) as { time: number }).time;

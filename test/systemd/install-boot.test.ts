@@ -21,8 +21,7 @@ const show = (sb: Sandbox, ...props: string[]) =>
   );
 
 /** systemctl status and the daemon's last output, for assertion messages. */
-const why = (sb: Sandbox, ...more: string[]) =>
-  [...more, sb.run(['systemctl', 'status', '--no-pager', '-l', 'glance.service']).stdout, sb.daemonLog().slice(-4000)].join('\n');
+const why = (sb: Sandbox, ...more: string[]) => [...more, sb.run(['systemctl', 'status', '--no-pager', '-l', 'glance.service']).stdout, sb.daemonLog().slice(-4000)].join('\n');
 
 /** The HTTP status of a protected dashboard route, fetched inside the sandbox's network. */
 const infoStatus = (sb: Sandbox, token?: string) => {
@@ -50,8 +49,12 @@ const infoStatus = (sb: Sandbox, token?: string) => {
   // An upgrade from the old layout: a token in /etc/glance/credentials moves to the store, and the
   // daemon, restarted with the token referenced as a credential, requires it.
   const token = 'sandbox-token-1234';
-  const legacy = sb.run(['sh', '-c', `install -d /etc/glance/credentials && printf '${token}\\n' > /etc/glance/credentials/dashboard-token && ` +
-    `sed -i 's/^  # token: (unset)$/  token: {credential: dashboard-token}/' /etc/glance/glance.yaml && grep -c '{credential: dashboard-token}' /etc/glance/glance.yaml`]);
+  const legacy = sb.run([
+    'sh',
+    '-c',
+    `install -d /etc/glance/credentials && printf '${token}\\n' > /etc/glance/credentials/dashboard-token && ` +
+      `sed -i 's/^  # token: (unset)$/  token: {credential: dashboard-token}/' /etc/glance/glance.yaml && grep -c '{credential: dashboard-token}' /etc/glance/glance.yaml`,
+  ]);
   t.is(legacy.stdout.trim(), '1', legacy.stderr);
   const upgrade = sb.run(['bash', '/opt/glance/scripts/install.sh', '--app-in-place'], 240_000);
   t.is(upgrade.status, 0, why(sb, upgrade.stdout, upgrade.stderr));

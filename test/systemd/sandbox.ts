@@ -32,8 +32,9 @@ export function sandboxUnavailable(): string | undefined {
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'glance-ovl-'));
   try {
-    const probe = spawnSync('unshare', ['--mount', '--net', 'sh', '-c',
-      `mkdir -p ${dir}/u ${dir}/w ${dir}/m && mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/u,workdir=${dir}/w ${dir}/m`], { encoding: 'utf8' });
+    const probe = spawnSync('unshare', ['--mount', '--net', 'sh', '-c', `mkdir -p ${dir}/u ${dir}/w ${dir}/m && mount -t overlay overlay -o lowerdir=/etc,upperdir=${dir}/u,workdir=${dir}/w ${dir}/m`], {
+      encoding: 'utf8',
+    });
     if (probe.status !== 0) return `cannot make namespaces with an overlay mount here: ${probe.stderr.trim()}`;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -62,8 +63,7 @@ export async function startSandbox(app: string): Promise<Sandbox> {
   init.stderr.on('data', (d) => (initOutput += d));
   const pid = await firstChild(init.pid!, () => initOutput);
 
-  const run = (argv: string[], timeoutMs = 30_000) =>
-    spawnSync('nsenter', ['-t', String(pid), '-m', '-p', '-n', '--', ...argv], { encoding: 'utf8', env: plainEnv, timeout: timeoutMs });
+  const run = (argv: string[], timeoutMs = 30_000) => spawnSync('nsenter', ['-t', String(pid), '-m', '-p', '-n', '--', ...argv], { encoding: 'utf8', env: plainEnv, timeout: timeoutMs });
   // Until systemd has mounted /run and opened its socket, systemctl cannot reach it at all.
   let up = run(['systemctl', 'is-system-running', '--wait'], 60_000);
   for (let i = 0; i < 120 && !/running|degraded/.test(up.stdout); i++) {

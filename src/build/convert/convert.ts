@@ -57,7 +57,11 @@ export function convertTfjs(model: TfjsModel, opts: ConvertOptions = {}): Conver
   if (endianness() !== 'LE') throw new ConvertError('the converter writes little-endian tensors and needs a little-endian host');
   const byName = new Map(model.nodes.map((n) => [n.name, n]));
   const outputRefs = opts.outputs?.length ? [...opts.outputs] : graphOutputs(model);
-  const order = topologicalOrder(model, byName, outputRefs.map((o) => parseRef(o).node));
+  const order = topologicalOrder(
+    model,
+    byName,
+    outputRefs.map((o) => parseRef(o).node),
+  );
   rejectUnsupported(model, order);
 
   const b = new GraphBuilder();

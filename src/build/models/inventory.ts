@@ -9,7 +9,9 @@ export function listManifests(dir: string): InventoryEntry[] {
   const abs = resolve(dir);
   let names: string[];
   try {
-    names = readdirSync(abs).filter((f) => f.endsWith('.json')).sort();
+    names = readdirSync(abs)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;

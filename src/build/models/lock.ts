@@ -16,7 +16,10 @@ export async function withLock<T>(file: string, fn: () => Promise<T>, staleMs = 
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const age = await stat(file).then((s) => Date.now() - s.mtimeMs, () => 0);
+      const age = await stat(file).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
       if (age > staleMs) await rm(file, { force: true });
       else await new Promise((r) => setTimeout(r, 200));
     }

@@ -69,7 +69,7 @@ export class LiveView {
     for (let y = step; y < h; y += step) line(ctx, 0, y, w, y);
 
     const msg = this.last;
-    if (!msg || !msg.width || !msg.height) return;
+    if (!msg?.width || !msg.height) return;
     // Fit the frame into the canvas, letterboxed, keeping its aspect ratio.
     const scale = Math.min(w / msg.width, h / msg.height);
     const ox = (w - msg.width * scale) / 2;

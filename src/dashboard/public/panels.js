@@ -177,8 +177,7 @@ export function renderPrivacy(info) {
   $('privacy-k').textContent = String(p.kAnonymity);
   $('privacy-retention').textContent = String(p.retentionDays);
   $('privacy-regions').textContent =
-    (p.ignoreRegions > 0 ? `${p.ignoreRegions} masked region(s) of the camera view are ignored. ` : '') +
-    (p.minFaceSize > 0 ? `Faces smaller than ${p.minFaceSize} px are counted but not analysed.` : '');
+    (p.ignoreRegions > 0 ? `${p.ignoreRegions} masked region(s) of the camera view are ignored. ` : '') + (p.minFaceSize > 0 ? `Faces smaller than ${p.minFaceSize} px are counted but not analysed.` : '');
   $('device-name').textContent = info.device.name;
   $('device-place').textContent = info.device.location;
   document.title = `${info.device.name} · Glance`;

@@ -101,13 +101,7 @@ export function meshPoint(points: Float32Array, i: number): [number, number] {
 /** The 5 standard landmarks from the mesh: right eye, left eye, nose tip, right and left mouth corners. */
 export function meshLandmarks(points: Float32Array): Array<[number, number]> {
   const mid = (a: number, b: number): [number, number] => [(points[a * 3] + points[b * 3]) / 2, (points[a * 3 + 1] + points[b * 3 + 1]) / 2];
-  return [
-    mid(MESH.rightEyeOuter, MESH.rightEyeInner),
-    mid(MESH.leftEyeOuter, MESH.leftEyeInner),
-    meshPoint(points, MESH.noseTip),
-    meshPoint(points, MESH.mouthRight),
-    meshPoint(points, MESH.mouthLeft),
-  ];
+  return [mid(MESH.rightEyeOuter, MESH.rightEyeInner), mid(MESH.leftEyeOuter, MESH.leftEyeInner), meshPoint(points, MESH.noseTip), meshPoint(points, MESH.mouthRight), meshPoint(points, MESH.mouthLeft)];
 }
 
 /**
@@ -116,7 +110,10 @@ export function meshLandmarks(points: Float32Array): Array<[number, number]> {
  * rotated by the eye line.
  */
 export function meshFrame(points: Float32Array): FaceFrame {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (let p = 0; p < MESH_POINTS; p++) {
     const x = points[p * 3];
     const y = points[p * 3 + 1];

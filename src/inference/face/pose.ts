@@ -29,11 +29,7 @@ const MESH_PITCH_OFFSET_DEG = -10.5;
  * frame pixels); their cross product is the face normal.
  */
 export function poseFromMesh(points: Float32Array): Pose {
-  const v = (a: number, b: number): [number, number, number] => [
-    points[b * 3] - points[a * 3],
-    points[b * 3 + 1] - points[a * 3 + 1],
-    points[b * 3 + 2] - points[a * 3 + 2],
-  ];
+  const v = (a: number, b: number): [number, number, number] => [points[b * 3] - points[a * 3], points[b * 3 + 1] - points[a * 3 + 1], points[b * 3 + 2] - points[a * 3 + 2]];
   const x = normalize(v(MESH.rightCheek, MESH.leftCheek));
   const y = normalize(v(MESH.forehead, MESH.chin));
   // z points away from the camera (mesh depth grows away from it); the normal towards the camera is -z.
@@ -88,5 +84,5 @@ function normalize(v: [number, number, number]): [number, number, number] {
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : Math.min(v, hi);
 }

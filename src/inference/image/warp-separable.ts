@@ -87,8 +87,12 @@ export function resampleSeparable(
   ky = axisKernel(dh, e, f, ty, h, false, ky);
   const KX = kx.k;
   const KY = ky.k;
-  const xi = kx.index, xw = kx.weight, xin = kx.inside;
-  const yi = ky.index, yw = ky.weight, yin = ky.inside;
+  const xi = kx.index,
+    xw = kx.weight,
+    xin = kx.inside;
+  const yi = ky.index,
+    yw = ky.weight,
+    yin = ky.inside;
   const stride = dw * 3;
   if (rows.length < h * stride) rows = new Float32Array(h * stride);
   if (used.length < h) used = new Uint8Array(h);
@@ -103,7 +107,9 @@ export function resampleSeparable(
       const srow = y * w * 3;
       const drow = y * stride;
       for (let u = 0; u < dw; u++) {
-        let r = 0, g = 0, b = 0;
+        let r = 0,
+          g = 0,
+          b = 0;
         for (let s = 0; s < KX; s++) {
           const wt = xw[u * KX + s];
           const p = srow + xi[u * KX + s] * 3;
@@ -123,7 +129,9 @@ export function resampleSeparable(
   for (let v = 0; v < dh; v++) {
     const orow = v * stride;
     for (let u = 0; u < dw; u++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let t = 0; t < KY; t++) {
         const wt = yw[v * KY + t];
         if (wt === 0) continue;

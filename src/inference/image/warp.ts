@@ -98,16 +98,7 @@ export interface WarpOptions {
  * Fills one batch item of `dst` (starting at `offset`) with a dw x dh warp of `src`.
  * Returns the number of floats written.
  */
-export function warpInto(
-  src: RgbImage,
-  m: Affine,
-  dst: Float32Array,
-  offset: number,
-  dw: number,
-  dh: number,
-  fmt: TensorFormat,
-  opts: WarpOptions = {},
-): number {
+export function warpInto(src: RgbImage, m: Affine, dst: Float32Array, offset: number, dw: number, dh: number, fmt: TensorFormat, opts: WarpOptions = {}): number {
   const pad = opts.pad ?? 0;
   const channels = fmt.colour === 'gray' ? 1 : 3;
   const plane = dw * dh;
@@ -118,8 +109,12 @@ export function warpInto(
   const tx = Math.min(4, Math.max(1, Math.round(sx)));
   const ty = Math.min(4, Math.max(1, Math.round(sy)));
   const taps = tx * ty;
-  const m0 = fmt.mean[0], m1 = fmt.mean[1] ?? fmt.mean[0], m2 = fmt.mean[2] ?? fmt.mean[0];
-  const s0 = 1 / fmt.std[0], s1 = 1 / (fmt.std[1] ?? fmt.std[0]), s2 = 1 / (fmt.std[2] ?? fmt.std[0]);
+  const m0 = fmt.mean[0],
+    m1 = fmt.mean[1] ?? fmt.mean[0],
+    m2 = fmt.mean[2] ?? fmt.mean[0];
+  const s0 = 1 / fmt.std[0],
+    s1 = 1 / (fmt.std[1] ?? fmt.std[0]),
+    s2 = 1 / (fmt.std[2] ?? fmt.std[0]);
   const bgr = fmt.colour === 'bgr';
   const gray = fmt.colour === 'gray';
   const nchw = fmt.layout === 'nchw';
@@ -136,7 +131,9 @@ export function warpInto(
     for (let u = 0; u < dw; u++) {
       const uc = (flip ? dw - 1 - u : u) + 0.5;
       const vc = v + 0.5;
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let j = 0; j < ty; j++) {
         const vv = vc + (j + 0.5) / ty - 0.5;
         for (let i = 0; i < tx; i++) {

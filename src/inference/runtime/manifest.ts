@@ -73,17 +73,8 @@ export const Manifest = Type.Object(
       },
       { additionalProperties: false },
     ),
-    output: Type.Optional(
-      Type.Object({ sha256: Sha256, bytes: Type.Integer({ minimum: 1 }) }, { additionalProperties: false, description: 'the .onnx file as built or published' }),
-    ),
-    accuracy: Type.Optional(
-      Type.Array(
-        Type.Object(
-          { metric: Type.String(), value: Type.Number(), dataset: Type.String(), source: Type.String() },
-          { additionalProperties: false },
-        ),
-      ),
-    ),
+    output: Type.Optional(Type.Object({ sha256: Sha256, bytes: Type.Integer({ minimum: 1 }) }, { additionalProperties: false, description: 'the .onnx file as built or published' })),
+    accuracy: Type.Optional(Type.Array(Type.Object({ metric: Type.String(), value: Type.Number(), dataset: Type.String(), source: Type.String() }, { additionalProperties: false }))),
   },
   { additionalProperties: false },
 );
@@ -157,5 +148,5 @@ export function manifestSource(manifestFile: string, manifest: Manifest = loadMa
 export function formatManifest(m: Manifest): string {
   const text = JSON.stringify(m, null, 2);
   // Collapse arrays of numbers/short strings onto one line: shapes, mean/std, labels.
-  return text.replace(/\[\s+((?:(?:-?[\d.e+-]+|"[^"\n]{0,24}"),?\s+)+)\]/g, (_, body: string) => `[${body.trim().split(/,\s+/).join(', ')}]`) + '\n';
+  return `${text.replace(/\[\s+((?:(?:-?[\d.e+-]+|"[^"\n]{0,24}"),?\s+)+)\]/g, (_, body: string) => `[${body.trim().split(/,\s+/).join(', ')}]`)}\n`;
 }

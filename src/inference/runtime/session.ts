@@ -81,9 +81,7 @@ export async function createSession(modelPath: string, manifest: Manifest | null
     log?.info({ model, provider, skipped: skipped.map((s) => s.provider) }, 'model session ready');
     return { session, provider, skipped, runtime };
   }
-  throw new ResourceError(
-    `model file ${modelPath}: no execution provider could load it (tried ${providers.join(', ')}): ${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')}`,
-  );
+  throw new ResourceError(`model file ${modelPath}: no execution provider could load it (tried ${providers.join(', ')}): ${skipped.map((s) => `${s.provider}: ${s.reason}`).join('; ')}`);
 }
 
 /**
@@ -117,5 +115,7 @@ function skip(skipped: SkippedProvider[], provider: Provider, reason: string, mo
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0].trim();
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .trim();
 }

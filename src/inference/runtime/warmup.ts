@@ -8,13 +8,7 @@ import { checkOutputsAgainstLabels } from './validate.ts';
  * daemon reports ready only once models really run). It also checks what only a run can show:
  * that labelled outputs have one value per label. Returns the output shapes.
  */
-export async function warmUp(
-  ort: Ort,
-  session: InferenceSession,
-  manifest: Manifest,
-  files: { model: string; manifest: string },
-  batch = 1,
-): Promise<Record<string, number[]>> {
+export async function warmUp(ort: Ort, session: InferenceSession, manifest: Manifest, files: { model: string; manifest: string }, batch = 1): Promise<Record<string, number[]>> {
   const dims = inputDims(manifest, batch);
   const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
   const out = await session.run({ [manifest.input.name]: new ort.Tensor('float32', data, dims) });

@@ -12,11 +12,7 @@ export interface WorkerInit {
   logLevel: string;
 }
 
-export type ToWorker =
-  | { type: 'slot'; buffer: SharedArrayBuffer }
-  | { type: 'analyze'; id: number; width: number; height: number }
-  | { type: 'warmUp'; id: number }
-  | { type: 'close'; id: number };
+export type ToWorker = { type: 'slot'; buffer: SharedArrayBuffer } | { type: 'analyze'; id: number; width: number; height: number } | { type: 'warmUp'; id: number } | { type: 'close'; id: number };
 
 /** Errors cross the thread boundary as data; `resource` marks a ResourceError (exit code 3). */
 export interface WorkerError {

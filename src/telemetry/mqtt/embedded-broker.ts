@@ -63,9 +63,7 @@ export class EmbeddedBroker {
 
   constructor(private readonly opts: EmbeddedBrokerOptions) {
     this.ownLogin = { username: opts.ownClientId, password: randomBytes(32).toString('base64url') };
-    this.refusalLogs = new LogBudget(REFUSAL_LOG_LINES_PER_MINUTE, 60_000, (count) =>
-      opts.log.warn({ suppressed: count }, `embedded broker: ${count} more refusal(s) in the last minute (not logged one by one)`),
-    );
+    this.refusalLogs = new LogBudget(REFUSAL_LOG_LINES_PER_MINUTE, 60_000, (count) => opts.log.warn({ suppressed: count }, `embedded broker: ${count} more refusal(s) in the last minute (not logged one by one)`));
   }
 
   /** Listens; returns the bound port (the real one when port is 0). */

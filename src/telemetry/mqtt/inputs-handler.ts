@@ -26,12 +26,7 @@ export class InputsHandler {
   private readonly logs: LogBudget;
 
   constructor(private readonly opts: InputsHandlerOptions) {
-    this.logs = new LogBudget(
-      LOG_BUDGET,
-      WINDOW_MS,
-      (suppressed) => opts.log.warn({ suppressed }, `mqtt: ${suppressed} more input(s) rejected in the last minute (not logged one by one)`),
-      opts.now,
-    );
+    this.logs = new LogBudget(LOG_BUDGET, WINDOW_MS, (suppressed) => opts.log.warn({ suppressed }, `mqtt: ${suppressed} more input(s) rejected in the last minute (not logged one by one)`), opts.now);
   }
 
   handle(topic: string, payload: Uint8Array): void {

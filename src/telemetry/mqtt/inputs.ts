@@ -41,7 +41,12 @@ function parseJsonObject(text: string): Parsed<Record<string, unknown>> {
 
 function unknownKeys(obj: Record<string, unknown>, allowed: readonly string[]): string | undefined {
   const extra = Object.keys(obj).filter((k) => !allowed.includes(k));
-  return extra.length > 0 ? `unknown key(s): ${extra.slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}` : undefined;
+  return extra.length > 0
+    ? `unknown key(s): ${extra
+        .slice(0, 5)
+        .map((k) => JSON.stringify(k.slice(0, 40)))
+        .join(', ')}`
+    : undefined;
 }
 
 /**

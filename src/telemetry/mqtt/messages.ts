@@ -78,11 +78,7 @@ export function statusMessage(deviceId: string, state: StatusState, reason: stri
   return { ...envelope(SCHEMA.status, deviceId, nowMs), state, reason };
 }
 
-export function commandResultMessage(
-  deviceId: string,
-  r: { command: string; requestId: string | null; ok: boolean; result?: Record<string, unknown>; error?: string },
-  nowMs = Date.now(),
-) {
+export function commandResultMessage(deviceId: string, r: { command: string; requestId: string | null; ok: boolean; result?: Record<string, unknown>; error?: string }, nowMs = Date.now()) {
   return {
     ...envelope(SCHEMA.commandResult, deviceId, nowMs),
     command: r.command,

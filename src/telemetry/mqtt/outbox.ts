@@ -8,7 +8,7 @@ export interface SqliteDatabase {
   readonly name: string;
   prepare(sql: string): SqliteStatement;
   // Loose on purpose: better-sqlite3's own typing returns a Transaction<F> wrapper, which is callable.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: structural stand-in for better-sqlite3's generic Transaction type
   transaction(fn: (...args: any[]) => any): (...args: any[]) => any;
 }
 interface SqliteStatement {
@@ -61,7 +61,7 @@ export class Outbox {
   private readonly countAll;
 
   constructor(
-    private readonly db: SqliteDatabase,
+    db: SqliteDatabase,
     private readonly opts: { max: number; log: Pick<Logger, 'warn'>; now?: () => number },
   ) {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").get();

@@ -45,10 +45,7 @@ export class VisitExpiry {
   sweep(): number {
     const n = this.delete((this.opts.now ?? Date.now)() - this.opts.maxAgeS * 1000);
     if (n > 0) {
-      this.opts.log.warn(
-        { expired: n, expiredTotal: this.expiredTotal, visitMaxAgeS: this.opts.maxAgeS },
-        `mqtt outbox: deleted ${n} undelivered visit message(s) older than mqtt.visitMaxAgeS (${this.opts.maxAgeS} s)`,
-      );
+      this.opts.log.warn({ expired: n, expiredTotal: this.expiredTotal, visitMaxAgeS: this.opts.maxAgeS }, `mqtt outbox: deleted ${n} undelivered visit message(s) older than mqtt.visitMaxAgeS (${this.opts.maxAgeS} s)`);
     }
     return n;
   }

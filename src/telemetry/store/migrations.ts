@@ -80,10 +80,7 @@ export async function migrate(
   const latest = migrations[migrations.length - 1].version;
   const from = schemaVersion(db);
   if (from > latest) {
-    throw new ResourceError(
-      `database ${opts.file} has schema version ${from}, newer than this Glance understands (${latest}); ` +
-        'run the newer Glance, or move the file away to start empty (it is left untouched)',
-    );
+    throw new ResourceError(`database ${opts.file} has schema version ${from}, newer than this Glance understands (${latest}); run the newer Glance, or move the file away to start empty (it is left untouched)`);
   }
   if (from === latest) return { from, to: latest, backup: null };
 
@@ -92,7 +89,10 @@ export async function migrate(
   if (from > 0 || tables.n > 0) {
     const dir = path.join(opts.dataDir, 'backups');
     mkdirSync(dir, { recursive: true, mode: 0o750 });
-    const stamp = new Date(opts.now?.() ?? Date.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    const stamp = new Date(opts.now?.() ?? Date.now())
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d+Z$/, 'Z');
     backup = path.join(dir, `glance-v${from}-${stamp}.db`);
     await db.backup(backup);
     // Retention deletes a backup by its file time: date it by the newest row it holds, not by when it

@@ -32,10 +32,7 @@ export function openDatabase(dataDir: string, opts: { maxVersion?: number } = {}
     // Refuse a newer schema before any pragma below rewrites the file header: such a file stays byte-identical.
     const version = db.pragma('user_version', { simple: true }) as number;
     if (opts.maxVersion !== undefined && version > opts.maxVersion) {
-      throw new ResourceError(
-        `database ${file} has schema version ${version}, newer than this Glance understands (${opts.maxVersion}); ` +
-          'run the newer Glance, or move the file away to start empty (it is left untouched)',
-      );
+      throw new ResourceError(`database ${file} has schema version ${version}, newer than this Glance understands (${opts.maxVersion}); run the newer Glance, or move the file away to start empty (it is left untouched)`);
     }
     // WAL: readers (dashboard queries) never block the minute writer. FULL: a committed minute
     // survives a power cut too, at one fsync per minute.

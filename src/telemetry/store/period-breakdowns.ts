@@ -26,10 +26,7 @@ export function compareKeys(a: string, b: string): number {
 }
 
 /** The released cells of every period in [fromS, toS) that holds data, oldest first. */
-export function releasedPeriods<K extends KeyName>(
-  db: Database.Database,
-  q: { k: number; periodS: number; fromS: number; toS: number; keys: readonly K[] },
-): Array<{ startS: number; cells: Array<Keyed<K>> }> {
+export function releasedPeriods<K extends KeyName>(db: Database.Database, q: { k: number; periodS: number; fromS: number; toS: number; keys: readonly K[] }): Array<{ startS: number; cells: Array<Keyed<K>> }> {
   const cols = q.keys.map((k) => `${KEY_COLUMNS[k]} AS ${k}`).join(', ');
   const rows = db
     .prepare(
@@ -47,7 +44,12 @@ export function releasedPeriods<K extends KeyName>(
       const { period: _period, ...cell } = rows[i];
       cells.push(cell as unknown as Keyed<K>);
     }
-    const released = applyKAnonymity(cells, q.k, (s) => ({ ...other, ...s }) as Keyed<K>, (a, b) => compareKeys(keyText(a), keyText(b)));
+    const released = applyKAnonymity(
+      cells,
+      q.k,
+      (s) => ({ ...other, ...s }) as Keyed<K>,
+      (a, b) => compareKeys(keyText(a), keyText(b)),
+    );
     if (released.length > 0) out.push({ startS, cells: released });
   }
   return out;
@@ -79,9 +81,11 @@ const JOINT = ['ageBand', 'gender', 'emotion', 'contentId'] as const;
  */
 export function closedPeriods(db: Database.Database, q: { k: number; periodS: number; fromS: number; toS: number }): PeriodClosed[] {
   const totals = new Map(
-    (db
-      .prepare(`SELECT minute - (minute % ${q.periodS}) AS period, ${SUMS} FROM minute_aggregates WHERE minute >= ? AND minute < ? GROUP BY period ORDER BY period`)
-      .all(q.fromS, q.toS) as Array<{ period: number } & CountedCell>).map(({ period, ...t }) => [period, t]),
+    (
+      db.prepare(`SELECT minute - (minute % ${q.periodS}) AS period, ${SUMS} FROM minute_aggregates WHERE minute >= ? AND minute < ? GROUP BY period ORDER BY period`).all(q.fromS, q.toS) as Array<
+        { period: number } & CountedCell
+      >
+    ).map(({ period, ...t }) => [period, t]),
   );
   const released = new Map(releasedPeriods(db, { ...q, keys: JOINT }).map((p) => [p.startS, p.cells]));
   return [...totals.entries()].map(([startS, t]) => ({
@@ -96,4 +100,3 @@ export function closedPeriods(db: Database.Database, q: { k: number; periodS: nu
 function toRow(c: Keyed<(typeof JOINT)[number]>): BreakdownRow {
   return { ...c, contentId: c.contentId === '' ? null : c.contentId, dwellS: round3(c.dwellS), attentionS: round3(c.attentionS) };
 }
-

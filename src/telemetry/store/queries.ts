@@ -124,9 +124,7 @@ export class StoreQueries {
   totals(fromS: number, toS: number, pending = NOTHING_PENDING): Totals {
     const range = { from: fromS, to: toS };
     const agg = this.db.prepare(`SELECT ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to`).get({ ...range, cells: pending.cells }) as Partial<CountedCell>;
-    const cnt = this.db
-      .prepare(`SELECT SUM(frames) AS frames, SUM(faces) AS faces FROM ${COUNTERS} WHERE minute >= @from AND minute < @to`)
-      .get({ ...range, counters: pending.counters }) as {
+    const cnt = this.db.prepare(`SELECT SUM(frames) AS frames, SUM(faces) AS faces FROM ${COUNTERS} WHERE minute >= @from AND minute < @to`).get({ ...range, counters: pending.counters }) as {
       frames: number | null;
       faces: number | null;
     };
@@ -146,7 +144,12 @@ export class StoreQueries {
     const totals = this.totals(f, t, pending);
     const span = releasedSpan(f, t, window);
     const released = <K extends KeyName>(keys: readonly K[]) =>
-      span ? sumByKeys(releasedPeriods(this.db, { k: this.k, periodS: window.periodS, ...span, keys }).flatMap((p) => p.cells), keys) : [];
+      span
+        ? sumByKeys(
+            releasedPeriods(this.db, { k: this.k, periodS: window.periodS, ...span, keys }).flatMap((p) => p.cells),
+            keys,
+          )
+        : [];
     const byContent = released(['contentId'] as const)
       .map((c) => ({ ...c, contentId: c.contentId === '' ? null : c.contentId }))
       .sort((a, b) => (a.contentId === OTHER ? 1 : 0) - (b.contentId === OTHER ? 1 : 0) || b.passersBy - a.passersBy);
@@ -180,9 +183,9 @@ export class StoreQueries {
     for (let b = Math.floor(f / size) * size; b < t; b += size) starts.push(b);
     const index = new Map(starts.map((s, i) => [s, i]));
     const totals = columns(starts.length);
-    const rows = this.db
-      .prepare(`SELECT minute - (minute % ${size}) AS bucket, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY bucket`)
-      .all({ from: f, to: t, cells: pending.cells }) as Array<{ bucket: number } & CountedCell>;
+    const rows = this.db.prepare(`SELECT minute - (minute % ${size}) AS bucket, ${SUMS} FROM ${AGGREGATES} WHERE minute >= @from AND minute < @to GROUP BY bucket`).all({ from: f, to: t, cells: pending.cells }) as Array<
+      { bucket: number } & CountedCell
+    >;
     for (const r of rows) {
       const i = index.get(r.bucket);
       if (i !== undefined) put(totals, i, r);

@@ -23,12 +23,14 @@ const DAY_MS = 86_400_000;
 export function applyRetention(db: Database.Database, dataDir: string, retentionDays: number, nowMs: number): RetentionResult {
   const cutoffMs = retentionCutoffMs(nowMs, retentionDays);
   const cutoffS = cutoffMs / 1000;
-  const { minutes, cells, outbox } = db.transaction(() => ({
-    cells: db.prepare('DELETE FROM minute_aggregates WHERE minute < ?').run(cutoffS).changes,
-    minutes: db.prepare('DELETE FROM minute_counters WHERE minute < ?').run(cutoffS).changes,
-    // created_at is Unix milliseconds (telemetry/mqtt/outbox.ts).
-    outbox: db.prepare('DELETE FROM outbox WHERE created_at < ?').run(cutoffMs).changes,
-  })).immediate();
+  const { minutes, cells, outbox } = db
+    .transaction(() => ({
+      cells: db.prepare('DELETE FROM minute_aggregates WHERE minute < ?').run(cutoffS).changes,
+      minutes: db.prepare('DELETE FROM minute_counters WHERE minute < ?').run(cutoffS).changes,
+      // created_at is Unix milliseconds (telemetry/mqtt/outbox.ts).
+      outbox: db.prepare('DELETE FROM outbox WHERE created_at < ?').run(cutoffMs).changes,
+    }))
+    .immediate();
   let backups = 0;
   const dir = path.join(dataDir, 'backups');
   let names: string[] = [];

@@ -283,4 +283,3 @@ export class Store {
     if (this.closed) throw new Error('store is closed');
   }
 }
-

@@ -16,9 +16,7 @@ export async function writeAnnotated(image: RgbImage, faces: readonly Face[], ou
     for (const [px, py] of f.landmarks) parts.push(`<circle cx="${px}" cy="${py}" r="${stroke}" fill="#ffea00"/>`);
     const label = faceLabel(f);
     const ty = y > font * 1.4 ? y - font * 0.4 : y + height + font;
-    parts.push(
-      `<text x="${x}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="#ffffff" stroke="#000000" stroke-width="${Math.max(1, stroke / 2)}" paint-order="stroke">${escapeXml(label)}</text>`,
-    );
+    parts.push(`<text x="${x}" y="${ty}" font-family="sans-serif" font-size="${font}" fill="#ffffff" stroke="#000000" stroke-width="${Math.max(1, stroke / 2)}" paint-order="stroke">${escapeXml(label)}</text>`);
   }
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${image.width}" height="${image.height}">${parts.join('')}</svg>`;
   const img = sharp(Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength), {

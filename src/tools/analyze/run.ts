@@ -80,7 +80,7 @@ export async function runAnalyze(input: string, opts: AnalyzeRunOptions, configP
         failed++;
         const msg = (e as Error).message;
         err.write(`glance: ${msg.startsWith(file) ? msg : `${file}: ${msg}`}\n`);
-        if (opts.json) out.write(JSON.stringify({ file: path.basename(file), error: msg }) + '\n');
+        if (opts.json) out.write(`${JSON.stringify({ file: path.basename(file), error: msg })}\n`);
       }
     }
   } finally {
@@ -92,7 +92,7 @@ export async function runAnalyze(input: string, opts: AnalyzeRunOptions, configP
 
 function report(out: NodeJS.WritableStream, json: boolean, name: string, image: RgbImage, faces: Face[], timingsMs: Record<string, number>, frame?: number): void {
   if (json) {
-    out.write(JSON.stringify({ file: name.split('#')[0], ...(frame !== undefined ? { frame } : {}), width: image.width, height: image.height, faces, timingsMs }) + '\n');
+    out.write(`${JSON.stringify({ file: name.split('#')[0], ...(frame !== undefined ? { frame } : {}), width: image.width, height: image.height, faces, timingsMs })}\n`);
     return;
   }
   const times = Object.entries(timingsMs)
@@ -111,7 +111,13 @@ function report(out: NodeJS.WritableStream, json: boolean, name: string, image: 
   ]);
   const head = ['#', 'box x,y wxh', 'score', 'yaw pitch roll', 'emotion', 'age (range)', 'gender'];
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => '  ' + cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd() + '\n';
+  const line = (cells: string[]) =>
+    '  ' +
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd() +
+    '\n';
   out.write(line(head));
   for (const r of rows) out.write(line(r));
 }

@@ -39,10 +39,7 @@ function emotionViews(config: InferenceConfig): number {
   return c.emotionFlip ? 2 : 1;
 }
 
-export async function benchFloor(
-  config: InferenceConfig,
-  opts: { facesPerFrame: number; measuredMsPerFrame?: number; gemm?: GemmRate },
-): Promise<FloorResult> {
+export async function benchFloor(config: InferenceConfig, opts: { facesPerFrame: number; measuredMsPerFrame?: number; gemm?: GemmRate }): Promise<FloorResult> {
   const perFace = (ref: string, views: number) => ({ ref, runs: opts.facesPerFrame * views });
   const set = [{ ref: config.detector, runs: 1 }];
   if (config.landmarks !== 'none') set.push(perFace(config.landmarks, 1));

@@ -8,6 +8,8 @@ export function formatPipelineBench(r: PipelineBenchResult): string {
     `  latency capture→audience: p50 ${r.latencyMs.p50} ms · p95 ${r.latencyMs.p95} ms · p99 ${r.latencyMs.p99} ms · event-loop delay p50 ${r.eventLoopDelayMs.p50} ms, p99 ${r.eventLoopDelayMs.p99} ms, max ${r.eventLoopDelayMs.max} ms`,
     `  faces/frame ${r.facesPerFrame} · CPU ${r.cpu.total}% of one core (node ${r.cpu.node}%, ffmpeg ${r.cpu.source}%) · peak RSS ${r.peakRssMb} MB · load ${r.loadAverage.join(' ')}`,
     `  RSS peak per fifth of the run ${r.rssGrowthMb.fifths.join(' → ')} MB (growth ${r.rssGrowthMb.growth} MB)`,
-    `  providers: ${Object.entries(r.providers).map(([m, p]) => `${m}=${p}`).join(' ')}`,
+    `  providers: ${Object.entries(r.providers)
+      .map(([m, p]) => `${m}=${p}`)
+      .join(' ')}`,
   ].join('\n');
 }

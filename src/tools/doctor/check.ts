@@ -32,5 +32,5 @@ export async function runChecks(checks: Check[], timeoutMs = 15000): Promise<Che
 export function formatResults(results: CheckResult[]): string {
   const width = Math.max(...results.map((r) => r.name.length), 8);
   const mark = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL' } as const;
-  return results.map((r) => `${mark[r.status]}  ${r.name.padEnd(width)}  ${r.detail}`).join('\n') + '\n';
+  return `${results.map((r) => `${mark[r.status]}  ${r.name.padEnd(width)}  ${r.detail}`).join('\n')}\n`;
 }

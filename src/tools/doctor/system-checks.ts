@@ -59,9 +59,7 @@ export async function checkPort(name: string, host: string, port: number): Promi
     server.once('error', () => resolve(false));
     server.listen(port, host, () => server.close(() => resolve(true)));
   });
-  return free
-    ? { name, status: 'ok', detail: `${host}:${port} is free` }
-    : { name, status: 'warn', detail: `${host}:${port} is in use (fine if glance is running)` };
+  return free ? { name, status: 'ok', detail: `${host}:${port} is free` } : { name, status: 'warn', detail: `${host}:${port} is in use (fine if glance is running)` };
 }
 
 /** Reachability of an external MQTT broker: a TCP connect with a timeout, nothing sent. */
@@ -74,7 +72,5 @@ export async function checkBrokerTcp(url: string): Promise<CheckResult> {
     socket.once('timeout', () => (socket.destroy(), resolve('timed out')));
     socket.once('error', (err) => resolve((err as NodeJS.ErrnoException).code ?? err.message));
   });
-  return ok === null
-    ? { name: 'mqtt broker', status: 'ok', detail: `${u.hostname}:${port} reachable` }
-    : { name: 'mqtt broker', status: 'fail', detail: `${u.hostname}:${port} unreachable: ${ok}` };
+  return ok === null ? { name: 'mqtt broker', status: 'ok', detail: `${u.hostname}:${port} reachable` } : { name: 'mqtt broker', status: 'fail', detail: `${u.hostname}:${port} unreachable: ${ok}` };
 }

@@ -67,19 +67,40 @@ export async function evalAgeGender(analyzer: Analyzer, opts: AgeGenderEvalOptio
   const bands = opts.bands;
   const overall = ageGenderCell(samples, bands);
   const byGender: Record<string, AgeGenderCell> = {};
-  for (const g of ['female', 'male']) byGender[g] = ageGenderCell(samples.filter((s) => s.gender === g), bands);
+  for (const g of ['female', 'male'])
+    byGender[g] = ageGenderCell(
+      samples.filter((s) => s.gender === g),
+      bands,
+    );
   const byBand: Record<string, AgeGenderCell> = {};
   const byBandAndGender: Record<string, AgeGenderCell> = {};
   for (const b of ageBandLabels(bands)) {
     const inBand = samples.filter((s) => ageBand(s.age, bands) === b);
     byBand[b] = ageGenderCell(inBand, bands);
-    for (const g of ['female', 'male']) byBandAndGender[`${b} ${g}`] = ageGenderCell(inBand.filter((s) => s.gender === g), bands);
+    for (const g of ['female', 'male'])
+      byBandAndGender[`${b} ${g}`] = ageGenderCell(
+        inBand.filter((s) => s.gender === g),
+        bands,
+      );
   }
   const flaggedBands = Object.entries(byBand)
     .filter(([, c]) => c.n > 0 && c.mae > 2 * overall.mae)
     .map(([b]) => b);
   const genderUncertain = samples.length ? uncertain / samples.length : 0;
-  const result: AgeGenderEvalResult = { data: opts.data, models: opts.models, n: items.length, noFace, overall, genderUncertain, genderThreshold: opts.genderThreshold, byGender, byBand, byBandAndGender, flaggedBands, msPerImage: Math.round(ms * 10) / 10 };
+  const result: AgeGenderEvalResult = {
+    data: opts.data,
+    models: opts.models,
+    n: items.length,
+    noFace,
+    overall,
+    genderUncertain,
+    genderThreshold: opts.genderThreshold,
+    byGender,
+    byBand,
+    byBandAndGender,
+    flaggedBands,
+    msPerImage: Math.round(ms * 10) / 10,
+  };
   const md = renderAgeGender(result);
   print(md);
   const files = writeReport(opts.out, 'age-gender', result, md);
@@ -107,8 +128,14 @@ export function renderAgeGender(r: AgeGenderEvalResult): string {
     mdTable(head, [cellRow('all', o), ...Object.entries(r.byGender).map(([k, c]) => cellRow(k, c))]),
     'by age band (bias table)',
     '',
-    mdTable(head, Object.entries(r.byBand).map(([k, c]) => cellRow(k, c))),
-    mdTable(head, Object.entries(r.byBandAndGender).map(([k, c]) => cellRow(k, c))),
+    mdTable(
+      head,
+      Object.entries(r.byBand).map(([k, c]) => cellRow(k, c)),
+    ),
+    mdTable(
+      head,
+      Object.entries(r.byBandAndGender).map(([k, c]) => cellRow(k, c)),
+    ),
     r.flaggedBands.length ? `age bands with MAE over twice the overall MAE: **${r.flaggedBands.join(', ')}**\n` : 'no age band has an MAE over twice the overall MAE\n',
   ].join('\n');
 }

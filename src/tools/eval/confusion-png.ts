@@ -34,7 +34,9 @@ export async function confusionPng(c: Confusion): Promise<Buffer> {
     drawText(img, width, c.labels[t].slice(0, 4), LABEL_W + t * CELL + 4, LABEL_W - 20, 2, [0, 0, 0]);
   }
   drawText(img, width, 'true \\ pred', MARGIN / 2, MARGIN, 1, [90, 90, 90]);
-  return sharp(Buffer.from(img.buffer), { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(Buffer.from(img.buffer), { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 function fillRect(img: Uint8Array, w: number, x0: number, y0: number, rw: number, rh: number, rgb: [number, number, number]): void {

@@ -27,7 +27,9 @@ export function classFolders(dir: string): { classes: string[]; items: Array<{ f
 /** A small CSV reader (no quoted commas in these label files) returning objects keyed by the header. */
 export function readCsv(file: string, required: string[]): Array<Record<string, string> & { _line: string }> {
   if (!existsSync(file)) throw new DataError(`${file}: no such file`);
-  const lines = readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim().length > 0);
+  const lines = readFileSync(file, 'utf8')
+    .split(/\r?\n/)
+    .filter((l) => l.trim().length > 0);
   if (lines.length === 0) throw new DataError(`${file}: empty CSV`);
   const head = lines[0].split(',').map((h) => h.trim());
   for (const r of required) if (!head.includes(r)) throw new DataError(`${file}: missing column "${r}" (has ${head.join(', ')})`);

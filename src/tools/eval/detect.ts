@@ -114,12 +114,8 @@ export function renderDetect(r: DetectEvalResult): string {
     '',
     `models: ${r.models}`,
     '',
-    `recall **${pct(r.recall, 1)}** (${r.truePositives}/${r.positives}), precision **${pct(r.precision, 1)}**, AP **${pct(r.ap, 1)}**, ` +
-      `${r.falsePositives} false positives; ${r.msPerImage} ms per image`,
+    `recall **${pct(r.recall, 1)}** (${r.truePositives}/${r.positives}), precision **${pct(r.precision, 1)}**, AP **${pct(r.ap, 1)}**, ` + `${r.falsePositives} false positives; ${r.msPerImage} ms per image`,
     '',
-    mdTable(
-      ['image', 'faces', 'found', 'false positives'],
-      [...r.perImage.map((p) => [p.file, p.faces, p.found, p.falsePositives]), ...Object.entries(r.negatives).map(([f, n]) => [`${f} (no faces)`, 0, 0, n])],
-    ),
+    mdTable(['image', 'faces', 'found', 'false positives'], [...r.perImage.map((p) => [p.file, p.faces, p.found, p.falsePositives]), ...Object.entries(r.negatives).map(([f, n]) => [`${f} (no faces)`, 0, 0, n])]),
   ].join('\n');
 }

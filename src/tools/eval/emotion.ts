@@ -113,7 +113,10 @@ export function renderEmotion(r: EmotionEvalResult): string {
     ),
     'confusion (rows: truth, columns: predicted)',
     '',
-    mdTable(['truth \\ pred', ...r.confusion.labels], r.confusion.matrix.map((row, i) => [r.confusion.labels[i], ...row])),
+    mdTable(
+      ['truth \\ pred', ...r.confusion.labels],
+      r.confusion.matrix.map((row, i) => [r.confusion.labels[i], ...row]),
+    ),
   ];
   return lines.join('\n');
 }

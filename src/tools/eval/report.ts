@@ -6,8 +6,8 @@ export function writeReport(outDir: string, name: string, json: unknown, markdow
   mkdirSync(outDir, { recursive: true });
   const jsonPath = path.join(outDir, `${name}.json`);
   const mdPath = path.join(outDir, `${name}.md`);
-  writeFileSync(jsonPath, JSON.stringify(json, null, 2) + '\n');
-  writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : markdown + '\n');
+  writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(mdPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return { json: jsonPath, md: mdPath };
 }
 
@@ -15,8 +15,8 @@ export function writeReport(outDir: string, name: string, json: unknown, markdow
 export function mdTable(head: string[], rows: Array<Array<string | number>>): string {
   const cells = rows.map((r) => r.map(String));
   const widths = head.map((h, c) => Math.max(h.length, 3, ...cells.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => '| ' + r.map((v, c) => v.padEnd(widths[c])).join(' | ') + ' |';
-  return [line(head), '| ' + widths.map((w) => '-'.repeat(w)).join(' | ') + ' |', ...cells.map(line)].join('\n') + '\n';
+  const line = (r: string[]) => `| ${r.map((v, c) => v.padEnd(widths[c])).join(' | ')} |`;
+  return `${[line(head), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...cells.map(line)].join('\n')}\n`;
 }
 
 export function pct(v: number, digits = 2): string {

@@ -23,7 +23,7 @@ export interface EvalCliOptions extends ModelOptions {
 }
 
 /** Exit codes: 0 done, 1 failed mid-way, 2 bad arguments or data layout, 3 a model is missing. */
-export async function runEval(kind: EvalKind, opts: EvalCliOptions, configPath: string | undefined, print: (s: string) => void = (s) => process.stdout.write(s.endsWith('\n') ? s : s + '\n')): Promise<number> {
+export async function runEval(kind: EvalKind, opts: EvalCliOptions, configPath: string | undefined, print: (s: string) => void = (s) => process.stdout.write(s.endsWith('\n') ? s : `${s}\n`)): Promise<number> {
   let analyzer: Analyzer | undefined;
   try {
     const { inference, privacy } = inferenceFromCli(opts, configPath);

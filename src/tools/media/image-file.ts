@@ -25,7 +25,7 @@ export async function decodeImageFile(file: string, maxPixels = DEFAULT_MAX_PIXE
     throw new ImageFileError(file, `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
   if (size === 0) throw new ImageFileError(file, 'empty file (0 bytes)');
-  let meta: Awaited<ReturnType<ReturnType<typeof sharp>["metadata"]>>;
+  let meta: Awaited<ReturnType<ReturnType<typeof sharp>['metadata']>>;
   try {
     meta = await sharp(file, { limitInputPixels: false }).metadata();
   } catch (err) {
@@ -52,5 +52,7 @@ export async function decodeImageFile(file: string, maxPixels = DEFAULT_MAX_PIXE
 }
 
 function firstLine(err: unknown): string {
-  return String((err as Error)?.message ?? err).split('\n')[0].trim();
+  return String((err as Error)?.message ?? err)
+    .split('\n')[0]
+    .trim();
 }

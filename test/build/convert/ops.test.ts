@@ -21,7 +21,12 @@ interface Case {
   range?: [number, number];
 }
 
-const f32 = (shape: number[], lo = -1, hi = 1): SynthConst['data'] => rnd(shape.reduce((a, b) => a * b, 1), lo, hi);
+const f32 = (shape: number[], lo = -1, hi = 1): SynthConst['data'] =>
+  rnd(
+    shape.reduce((a, b) => a * b, 1),
+    lo,
+    hi,
+  );
 const i32 = (v: number[]) => Int32Array.from(v);
 const c = (name: string, shape: number[], data?: Float32Array | Int32Array): SynthConst => ({ name, shape, data: data ?? f32(shape) });
 
@@ -73,15 +78,7 @@ const cases: Record<string, () => Case> = {
     },
   }),
   ...Object.fromEntries(
-    [
-      ['BiasAdd'],
-      ['BiasAdd', 'Relu'],
-      ['BiasAdd', 'Relu6'],
-      ['BiasAdd', 'Elu'],
-      ['BiasAdd', 'Sigmoid'],
-      ['BiasAdd', 'LeakyRelu'],
-      ['BiasAdd', 'Prelu'],
-    ].map((fused) => [
+    [['BiasAdd'], ['BiasAdd', 'Relu'], ['BiasAdd', 'Relu6'], ['BiasAdd', 'Elu'], ['BiasAdd', 'Sigmoid'], ['BiasAdd', 'LeakyRelu'], ['BiasAdd', 'Prelu']].map((fused) => [
       `_FusedConv2D ${fused.join('+')}`,
       (): Case => ({
         range: [-3, 3],
@@ -165,11 +162,7 @@ const cases: Record<string, () => Case> = {
       graph: {
         ...pre,
         consts: [...pre.consts, c('axes', [1], i32([2]))],
-        nodes: [
-          ...pre.nodes,
-          { name: 'mn', op: 'Min', input: ['pre', 'axes'], attr: { keep_dims: attr.bool(true) } },
-          { name: 'pr', op: 'Prod', input: ['pre', 'axes'], attr: { keep_dims: attr.bool(true) } },
-        ],
+        nodes: [...pre.nodes, { name: 'mn', op: 'Min', input: ['pre', 'axes'], attr: { keep_dims: attr.bool(true) } }, { name: 'pr', op: 'Prod', input: ['pre', 'axes'], attr: { keep_dims: attr.bool(true) } }],
         outputs: ['mn', 'pr'],
       },
     };
@@ -184,11 +177,7 @@ const cases: Record<string, () => Case> = {
       graph: {
         ...pre,
         consts: [...pre.consts, c('shape', [2], i32([1, 70])), c('w', [6, 70])],
-        nodes: [
-          ...pre.nodes,
-          { name: 'flat', op: 'Reshape', input: ['pre', 'shape'] },
-          { name: 'y', op: 'MatMul', input: ['flat', 'w'], attr: { transpose_a: attr.bool(false), transpose_b: attr.bool(true) } },
-        ],
+        nodes: [...pre.nodes, { name: 'flat', op: 'Reshape', input: ['pre', 'shape'] }, { name: 'y', op: 'MatMul', input: ['flat', 'w'], attr: { transpose_a: attr.bool(false), transpose_b: attr.bool(true) } }],
         outputs: ['y'],
       },
     };
@@ -275,7 +264,12 @@ for (const [title, make] of Object.entries(cases)) {
   test(title, async (t) => {
     const k = make();
     const shape = k.graph.input.shape.map((d) => (d < 0 ? 1 : d));
-    const data = k.inputData ?? rnd(shape.reduce((a, b) => a * b, 1), ...(k.range ?? [-1, 1]));
+    const data =
+      k.inputData ??
+      rnd(
+        shape.reduce((a, b) => a * b, 1),
+        ...(k.range ?? [-1, 1]),
+      );
     const results = await compareOp(k.graph, data, { onnxInputShape: k.onnxInputShape });
     for (const r of results) {
       t.truthy(r.got, `output ${r.name} missing from the ONNX model`);

@@ -71,10 +71,7 @@ test('blazeface: ONNX Runtime matches tfjs on random input and on the demo photo
   const { manifests } = await setup;
   const m = manifests.blazeface;
   const photos = await Promise.all(PHOTOS.map((p) => letterbox(p, 256)));
-  await compare(t, 'blazeface', [
-    { label: 'random', data: random(1, 256 * 256 * 3, -1, 1), batch: 1 },
-    ...photos.map((p, i) => ({ label: `sample${i + 1}`, data: toTensor([p.image], m), batch: 1 })),
-  ]);
+  await compare(t, 'blazeface', [{ label: 'random', data: random(1, 256 * 256 * 3, -1, 1), batch: 1 }, ...photos.map((p, i) => ({ label: `sample${i + 1}`, data: toTensor([p.image], m), batch: 1 }))]);
 });
 
 for (const [name, size] of [

@@ -35,8 +35,14 @@ test('a bare drop-in opens on cpu only, has no manifest and runs', async (t) => 
   t.is(model.manifest, undefined);
   t.deepEqual(model.warmUpShapes, {});
   const out = await model.run({ [model.inputNames[0]]: { data: new Float32Array(64 * 64), dims: [1, 64, 64, 1] } });
-  t.deepEqual(Object.values(out).map((o) => [...o.dims]), [[1, 7]]);
-  t.deepEqual(log.lines.filter((l) => l.level === 'warn'), []);
+  t.deepEqual(
+    Object.values(out).map((o) => [...o.dims]),
+    [[1, 7]],
+  );
+  t.deepEqual(
+    log.lines.filter((l) => l.level === 'warn'),
+    [],
+  );
 });
 
 test('a name with only an .onnx in the models folder is a bare drop-in of its known family', async (t) => {

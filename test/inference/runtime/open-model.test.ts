@@ -22,9 +22,18 @@ for (const spec of BUILTIN_MODELS) {
     t.is(model.provider, 'cpu');
     t.is(model.name, spec.name);
     t.deepEqual(model.inputNames, ['input']);
-    t.deepEqual([...model.outputNames].sort(), Object.values(spec.outputs).map((o) => o.name).sort());
+    t.deepEqual(
+      [...model.outputNames].sort(),
+      Object.values(spec.outputs)
+        .map((o) => o.name)
+        .sort(),
+    );
     for (const out of model.manifest.outputs) {
-      t.deepEqual(model.warmUpShapes[out.name], out.shape.map((d) => (typeof d === 'number' ? d : 1)), `warm-up shape of ${out.name}`);
+      t.deepEqual(
+        model.warmUpShapes[out.name],
+        out.shape.map((d) => (typeof d === 'number' ? d : 1)),
+        `warm-up shape of ${out.name}`,
+      );
     }
     const dims = inputDims(model.manifest, 3);
     const res = await model.run({ input: { data: new Float32Array(dims.reduce((a, b) => a * b, 1)).fill(0.5), dims } });

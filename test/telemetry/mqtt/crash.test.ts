@@ -39,7 +39,11 @@ test('daemon killed with -9 while the outbox is not empty: after restart the rem
   t.teardown(() => void second.child.kill('SIGKILL'));
   await second.waitFor(/replaying 25 unsent message/, 30_000);
   await sub.waitFor('the 25 visits queued before the crash', () => sub.messages.length >= 25, 30_000);
-  t.deepEqual(sub.messages.map((m) => m.json!.message_id), expected, 'each queued visit arrived once, in order');
+  t.deepEqual(
+    sub.messages.map((m) => m.json!.message_id),
+    expected,
+    'each queued visit arrived once, in order',
+  );
 
   second.child.kill('SIGTERM');
   await second.waitFor(/stopped/, 15_000);

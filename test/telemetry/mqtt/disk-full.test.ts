@@ -43,7 +43,10 @@ test('a visit whose outbox insert fails on a full disk is held in memory and wri
     h.bus.emit('visit', v);
     emitted.push(new Date(v.endedAt).toISOString());
   }
-  t.false(h.entries().some((e) => e.msg === 'event listener failed'), 'no visit was lost in a failed listener');
+  t.false(
+    h.entries().some((e) => e.msg === 'event listener failed'),
+    'no visit was lost in a failed listener',
+  );
   t.true((h.probe().held_in_memory as number) > 20, `visits are held in memory (${h.probe().held_in_memory})`);
   const full = h.entries().filter((e) => String(e.msg).startsWith('mqtt outbox: disk full'));
   t.is(full.length, 1, 'one warning for the episode, not one per visit');
@@ -55,7 +58,11 @@ test('a visit whose outbox insert fails on a full disk is held in memory and wri
   while ((h.probe().held_in_memory as number) > 0 && Date.now() < deadline) await sleep(100);
   t.like(h.probe(), { held_in_memory: 0, held_dropped: 0 });
   const rows = h.db.prepare('SELECT payload FROM outbox ORDER BY id').all() as Array<{ payload: string }>;
-  t.deepEqual(rows.map((r) => endedAt(r.payload)), emitted, 'every visit is in the outbox, in the order it happened');
+  t.deepEqual(
+    rows.map((r) => endedAt(r.payload)),
+    emitted,
+    'every visit is in the outbox, in the order it happened',
+  );
   t.true(h.entries().some((e) => String(e.msg).startsWith('mqtt outbox writable again')));
 });
 
@@ -83,6 +90,13 @@ test('the memory queue is bounded: beyond its size the oldest are dropped and co
   t.is(writer.waiting, 0);
   t.true(written > 0, 'the pump was told');
   const rows = outbox.peek(0, 10);
-  t.deepEqual(rows.map((r) => JSON.parse(r.payload).n), [3, 4, 5]);
-  t.deepEqual(rows.map((r) => r.createdAt), [1_002_000, 1_003_000, 1_004_000], 'the time each was made, not when it was written');
+  t.deepEqual(
+    rows.map((r) => JSON.parse(r.payload).n),
+    [3, 4, 5],
+  );
+  t.deepEqual(
+    rows.map((r) => r.createdAt),
+    [1_002_000, 1_003_000, 1_004_000],
+    'the time each was made, not when it was written',
+  );
 });

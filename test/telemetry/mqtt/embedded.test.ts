@@ -66,9 +66,15 @@ test('stop releases every bus listener the stage added', async (t) => {
   t.teardown(() => h.stop());
   const events = ['visit', 'live', 'minuteClosed'] as const;
   // This store has no onMinuteCommit hook, so minutes come from the bus.
-  t.deepEqual(events.map((e) => h.bus.listenerCount(e)), [1, 1, 1]);
+  t.deepEqual(
+    events.map((e) => h.bus.listenerCount(e)),
+    [1, 1, 1],
+  );
   await h.stop();
-  t.deepEqual(events.map((e) => h.bus.listenerCount(e)), [0, 0, 0]);
+  t.deepEqual(
+    events.map((e) => h.bus.listenerCount(e)),
+    [0, 0, 0],
+  );
 });
 
 /** Connects once without retrying; resolves with the connected client (closed at teardown). */
@@ -115,7 +121,11 @@ test("no other client can take over Glance's client id: refused, and Glance stay
   for (let i = 0; i < 8; i++) t.regex(await tryConnect(url, { clientId: 'glance-glance-1' }), /Identifier rejected/i, `attempt ${i + 1}`);
   t.regex(await tryConnect(url, { clientId: 'glance-glance-1', username: 'glance-glance-1', password: 'guess' }), /Identifier rejected/i);
   await sleep(1000);
-  t.deepEqual(sub.messages.map((m) => m.json?.state), ['online'], 'one online, no offline, no reconnect');
+  t.deepEqual(
+    sub.messages.map((m) => m.json?.state),
+    ['online'],
+    'one online, no offline, no reconnect',
+  );
   t.true(h.probe().connected);
   t.true(h.entries().some((e) => /client id glance-glance-1 refused/.test(String(e.msg))));
 });
@@ -126,7 +136,13 @@ test('only Glance publishes under its topics: spoofed status, stats and wills ar
   const changes: Array<string | null> = [];
   h.bus.on('contentChanged', ({ contentId }) => changes.push(contentId));
   const offline = JSON.stringify({ schema: 'glance.status/1', state: 'offline' });
-  for (const [topic, retain] of [['glance/glance-1/status', true], ['glance/glance-1/stats', true], ['glance/glance-1/health', false], ['elsewhere/topic', false], ['glance/glance-1/command', true]] as const) {
+  for (const [topic, retain] of [
+    ['glance/glance-1/status', true],
+    ['glance/glance-1/stats', true],
+    ['glance/glance-1/health', false],
+    ['elsewhere/topic', false],
+    ['glance/glance-1/command', true],
+  ] as const) {
     const c = await client(t, url);
     c.publish(topic, offline, { qos: 0, retain });
     t.true(await closedWithin(c, 3000), `a publish to ${topic}${retain ? ' (retained)' : ''} closes the connection`);
@@ -148,7 +164,11 @@ test('only Glance publishes under its topics: spoofed status, stats and wills ar
   t.false(kept.has('glance/glance-1/stats'), 'no spoofed retained stats');
   t.false(kept.has('elsewhere/topic'));
   t.is(kept.get('glance/glance-1/content/set'), 'promo-7');
-  t.deepEqual(sub.messages.map((m) => m.json?.state), ['online'], 'no offline from a spoofed will');
+  t.deepEqual(
+    sub.messages.map((m) => m.json?.state),
+    ['online'],
+    'no offline from a spoofed will',
+  );
   t.true(h.probe().connected);
 });
 
@@ -166,7 +186,11 @@ test('retained messages cannot pile up: other clients may retain only content/se
   big.publish('glance/glance-1/content/set', Buffer.alloc(5000, 0x61), { qos: 0, retain: true });
   t.true(await closedWithin(big, 3000), 'a retained content/set over 4096 bytes is refused');
   const kept = await retained(url);
-  t.deepEqual([...kept.keys()].filter((k) => !k.startsWith('glance/glance-1/')), [], 'nothing retained outside Glance’s topics');
+  t.deepEqual(
+    [...kept.keys()].filter((k) => !k.startsWith('glance/glance-1/')),
+    [],
+    'nothing retained outside Glance’s topics',
+  );
   t.true(kept.size <= 3, `${kept.size} retained messages (status, health)`);
 });
 
@@ -206,7 +230,12 @@ test('a client may hold at most 100 topic filters', async (t) => {
   const { url } = await embedded(t);
   const c = await client(t, url);
   // mqtt.js rejects a SUBACK that refuses any filter; the codes are on the packet.
-  const err = await t.throwsAsync(c.subscribeAsync(Array.from({ length: 101 }, (_, i) => `glance/glance-1/x${i}`), { qos: 0 }));
+  const err = await t.throwsAsync(
+    c.subscribeAsync(
+      Array.from({ length: 101 }, (_, i) => `glance/glance-1/x${i}`),
+      { qos: 0 },
+    ),
+  );
   const codes = (err as Error & { packet: { granted: number[] } }).packet.granted;
   t.is(codes.length, 101);
   t.deepEqual(codes.filter((g) => g === 128).length, 1, 'the 101st filter is refused (SUBACK 128)');

@@ -75,9 +75,7 @@ test('fuzzed content/set and command payloads are rejected and the daemon keeps 
   h.bus.emit('visit', visit(1));
   sub.client.publish(`${base}/command`, '{"command":"ping","request_id":"after-fuzz"}', { qos: 1 });
   sub.client.publish(`${base}/content/set`, '{"content_id":"promo-2"}', { qos: 1 });
-  await sub.waitFor('visit, ping result and content change', () =>
-    sub.on(`${base}/visit`).length === 1 && sub.on(`${base}/command/result`).length === 1 && changes.length === 2,
-  );
+  await sub.waitFor('visit, ping result and content change', () => sub.on(`${base}/visit`).length === 1 && sub.on(`${base}/command/result`).length === 1 && changes.length === 2);
   t.like(sub.on(`${base}/command/result`)[0].json, { command: 'ping', ok: true, request_id: 'after-fuzz' });
   t.deepEqual(changes, ['promo-1', 'promo-2']);
   t.true(h.probe().connected);

@@ -34,18 +34,29 @@ mqtt:
   h.bus.emit('visit', visit(1));
   h.bus.emit('visit', visit(2, { contentId: null, gender: 'unknown', ageBand: 'unknown', dominantEmotion: 'unknown', watcher: false, attentionS: 0 }));
   h.bus.emit('minuteClosed', lastMinuteOfHour());
-  h.bus.emit('live', { wallMs: Date.now(), width: 640, height: 480, fps: 9.87, people: [{ box: { x: 1, y: 2, width: 30, height: 40 }, watching: true }, { box: { x: 100, y: 2, width: 30, height: 40 }, watching: false }] });
+  h.bus.emit('live', {
+    wallMs: Date.now(),
+    width: 640,
+    height: 480,
+    fps: 9.87,
+    people: [
+      { box: { x: 1, y: 2, width: 30, height: 40 }, watching: true },
+      { box: { x: 100, y: 2, width: 30, height: 40 }, watching: false },
+    ],
+  });
   sub.client.publish(`${base}/command`, JSON.stringify({ command: 'ping', request_id: 'r-1' }), { qos: 1 });
   sub.client.publish(`${base}/command`, JSON.stringify({ command: 'publish_stats' }), { qos: 1 });
   sub.client.publish(`${base}/command`, JSON.stringify({ command: 'publish_health', request_id: 'h' }), { qos: 1 });
 
-  await sub.waitFor('visits, stats, breakdown, live, health and three command results', () =>
-    sub.on(`${base}/visit`).length >= 2 &&
-    sub.on(`${base}/stats`).length >= 2 &&
-    sub.on(`${base}/breakdown`).length >= 1 &&
-    sub.on(`${base}/live`).length >= 1 &&
-    sub.on(`${base}/health`).length >= 2 &&
-    sub.on(`${base}/command/result`).length >= 3,
+  await sub.waitFor(
+    'visits, stats, breakdown, live, health and three command results',
+    () =>
+      sub.on(`${base}/visit`).length >= 2 &&
+      sub.on(`${base}/stats`).length >= 2 &&
+      sub.on(`${base}/breakdown`).length >= 1 &&
+      sub.on(`${base}/live`).length >= 1 &&
+      sub.on(`${base}/health`).length >= 2 &&
+      sub.on(`${base}/command/result`).length >= 3,
   );
 
   // Every message under our prefix: valid JSON, a known schema, valid against it, unique message_id.
@@ -83,7 +94,10 @@ mqtt:
   t.like(sub.on(`${base}/live`)[0].json, { people_in_view: 2, watchers_in_view: 1, fps: 9.9 });
   t.false(JSON.stringify(sub.on(`${base}/live`)[0].json).includes('"box"'), 'live carries counts only, no positions');
   const results = sub.on(`${base}/command/result`).map((m) => m.json!);
-  t.like(results.find((r) => r.command === 'ping'), { ok: true, request_id: 'r-1' });
+  t.like(
+    results.find((r) => r.command === 'ping'),
+    { ok: true, request_id: 'r-1' },
+  );
   const republished = results.find((r) => r.command === 'publish_stats')!;
   t.like(republished, { ok: true, request_id: null });
   t.true(sub.on(`${base}/stats`).some((m) => m.json!.message_id === (republished.result as Record<string, unknown>).stats_message_id));

@@ -54,7 +54,11 @@ test('broker killed for 20 s while visits keep coming: every visit arrives, in o
   await sub.waitFor(`all ${total} visits`, () => new Set(sub.messages.map((m) => m.json?.message_id)).size >= total, 30_000);
   const received = sub.messages.map((m) => String(m.json!.message_id));
   const unique = new Set(received);
-  t.deepEqual(expected.filter((id) => !unique.has(id)), [], 'every visit arrived');
+  t.deepEqual(
+    expected.filter((id) => !unique.has(id)),
+    [],
+    'every visit arrived',
+  );
   t.is(unique.size, total, 'nothing arrived that was not sent');
   const duplicates = received.length - unique.size;
   t.log(`${total} visits, ${received.length} deliveries, ${duplicates} duplicate deliveries (QoS 1 redelivery, deduplicated by message_id); broker: ${broker.impl}`);

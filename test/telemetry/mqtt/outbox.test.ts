@@ -11,8 +11,15 @@ test('rows come back in order, are deleted by id, and survive a reopen of the da
   let db = openDb(file);
   let outbox = new Outbox(db, { max: 100, log });
   const ids = [1, 2, 3, 4, 5].map((n) => outbox.enqueue(msg(n)));
-  t.deepEqual(outbox.peek(0, 10).map((r) => JSON.parse(r.payload).n), [1, 2, 3, 4, 5]);
-  t.deepEqual(outbox.peek(ids[1], 2).map((r) => r.id), [ids[2], ids[3]], 'peek after an id pages on');
+  t.deepEqual(
+    outbox.peek(0, 10).map((r) => JSON.parse(r.payload).n),
+    [1, 2, 3, 4, 5],
+  );
+  t.deepEqual(
+    outbox.peek(ids[1], 2).map((r) => r.id),
+    [ids[2], ids[3]],
+    'peek after an id pages on',
+  );
   t.true(outbox.delete(ids[0]));
   t.false(outbox.delete(ids[0]), 'a second delete of the same row changes nothing');
   t.true(outbox.delete(ids[2]));
@@ -24,7 +31,10 @@ test('rows come back in order, are deleted by id, and survive a reopen of the da
   outbox = new Outbox(db, { max: 100, log });
   t.is(outbox.depth, 3);
   const rows = outbox.peek();
-  t.deepEqual(rows.map((r) => JSON.parse(r.payload).n), [2, 4, 5]);
+  t.deepEqual(
+    rows.map((r) => JSON.parse(r.payload).n),
+    [2, 4, 5],
+  );
   t.like(rows[0], { topic: 'glance/t/visit', qos: 1, retain: false });
   t.true(outbox.enqueue(msg(6)) > ids[4], 'ids keep increasing after a restart (AUTOINCREMENT)');
   db.close();
@@ -41,7 +51,11 @@ test('a full outbox drops the oldest rows, counts them, and logs once per minute
   }
   t.is(outbox.depth, 10);
   t.is(outbox.dropped, 15);
-  t.deepEqual(outbox.peek(0, 100).map((r) => JSON.parse(r.payload).n), [16, 17, 18, 19, 20, 21, 22, 23, 24, 25], 'the newest are kept');
+  t.deepEqual(
+    outbox.peek(0, 100).map((r) => JSON.parse(r.payload).n),
+    [16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
+    'the newest are kept',
+  );
   const warnings = entries().filter((e) => String(e.msg).includes('outbox full'));
   t.is(warnings.length, 1, 'a run of drops within a minute is one log line');
   t.like(warnings[0], { level: 40, dropped: 1, outboxMax: 10 });

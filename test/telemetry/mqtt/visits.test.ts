@@ -6,8 +6,7 @@ import { lastMinuteOfHour, openDb, sleep, startStage, Subscriber, tempDir, visit
 
 /** A minute that closes no breakdown period: it queues one stats row and nothing else. */
 const closedMinute = (): MinuteClosed => ({ ...lastMinuteOfHour(), minute: '2025-01-01T11:30:00Z', periods: [] });
-const outboxTopics = (h: { db: { prepare(sql: string): { all(): unknown[] } } }) =>
-  (h.db.prepare('SELECT topic FROM outbox ORDER BY id').all() as Array<{ topic: string }>).map((r) => r.topic);
+const outboxTopics = (h: { db: { prepare(sql: string): { all(): unknown[] } } }) => (h.db.prepare('SELECT topic FROM outbox ORDER BY id').all() as Array<{ topic: string }>).map((r) => r.topic);
 
 test('by default no visit is written or sent: only the k-anonymised stats leave the box', async (t) => {
   t.timeout(60_000);
@@ -22,7 +21,10 @@ test('by default no visit is written or sent: only the k-anonymised stats leave 
   await sub.waitFor('stats', () => sub.on('glance/glance-1/stats').length === 1);
   await sleep(300);
   t.is(sub.on('glance/glance-1/visit').length, 0, 'no visit message');
-  t.false(outboxTopics(h).some((topic) => topic.endsWith('/visit')), 'no visit row was ever written');
+  t.false(
+    outboxTopics(h).some((topic) => topic.endsWith('/visit')),
+    'no visit row was ever written',
+  );
   t.like(h.probe(), { visits: false });
   t.false(h.config.mqtt.visits, 'mqtt.visits defaults to false');
 });
@@ -77,7 +79,10 @@ test('undelivered visit rows are deleted after mqtt.visitMaxAgeS, counted and lo
   const sweeps = h.entries().filter((e) => String(e.msg).startsWith('mqtt outbox: deleted'));
   t.is(sweeps[0].expired, 1, 'the sweep at start');
   const later = sweeps.slice(1).map((e) => e.expired as number);
-  t.is(later.reduce((a, b) => a + b, 0), 5);
+  t.is(
+    later.reduce((a, b) => a + b, 0),
+    5,
+  );
   t.true(later.length <= 2, `five rows queued within a few ms expire in one sweep, two at most (${later.join(', ')})`);
   t.like(sweeps[sweeps.length - 1], { level: 40, visitMaxAgeS: 1, expiredTotal: 6 });
 });

@@ -28,12 +28,7 @@ test('kill -9 during a write burst: integrity ok, every minute reported closed p
   t.teardown(() => store.close());
   t.is(store.db.pragma('integrity_check', { simple: true }), 'ok');
   const present = store.db.prepare('SELECT minute, frames FROM minute_counters ORDER BY minute').all() as Array<{ minute: number; frames: number }>;
-  const cells = new Map(
-    (store.db.prepare('SELECT minute, SUM(passers_by) AS p, COUNT(*) AS n FROM minute_aggregates GROUP BY minute').all() as Array<{ minute: number; p: number; n: number }>).map((r) => [
-      r.minute,
-      r,
-    ]),
-  );
+  const cells = new Map((store.db.prepare('SELECT minute, SUM(passers_by) AS p, COUNT(*) AS n FROM minute_aggregates GROUP BY minute').all() as Array<{ minute: number; p: number; n: number }>).map((r) => [r.minute, r]));
   const outbox = store.db.prepare('SELECT payload FROM outbox').all() as Array<{ payload: string }>;
   const outboxMinutes = outbox.map((o) => Date.parse(JSON.parse(o.payload).minute) / 1000);
   for (const minute of reported) {

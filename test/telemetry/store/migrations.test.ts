@@ -19,8 +19,11 @@ test('a new database gets every migration, WAL mode, and no backup (there was no
   t.is(SCHEMA_VERSION, 2);
   t.is(store.db.pragma('user_version', { simple: true }), 2);
   t.is(store.db.pragma('journal_mode', { simple: true }), 'wal');
-  t.deepEqual(readdirSync(dir).filter((f) => f === 'backups'), []);
-  const cols = store.db.prepare("SELECT name, type, \"notnull\" AS nn, dflt_value AS d, pk FROM pragma_table_info('outbox')").all();
+  t.deepEqual(
+    readdirSync(dir).filter((f) => f === 'backups'),
+    [],
+  );
+  const cols = store.db.prepare('SELECT name, type, "notnull" AS nn, dflt_value AS d, pk FROM pragma_table_info(\'outbox\')').all();
   t.deepEqual(cols, [
     { name: 'id', type: 'INTEGER', nn: 0, d: null, pk: 1 },
     { name: 'topic', type: 'TEXT', nn: 1, d: null, pk: 0 },

@@ -98,7 +98,10 @@ test('timeseries: breakdowns per bucket from whole periods, dense buckets, total
   );
   t.deepEqual(hourly.totals.passersBy, [16, 3, 0], 'totals per bucket stay, breakdown or not');
   const totals = store.timeseries({ from: T0, to: T0 + 180 * MIN, bucket: 'hour' });
-  t.deepEqual(totals.series.map((s) => [s.key, s.passersBy, s.watchers]), [['all', [16, 3, 0], [10, 3, 0]]]);
+  t.deepEqual(
+    totals.series.map((s) => [s.key, s.passersBy, s.watchers]),
+    [['all', [16, 3, 0], [10, 3, 0]]],
+  );
   const daily = store.timeseries({ from: T0 - 3 * 3600_000, to: T0 + 3600_000, bucket: 'day', by: 'content' });
   t.deepEqual(daily.buckets, ['2025-01-01T00:00:00Z']);
   t.deepEqual(
@@ -121,11 +124,19 @@ test('timeseries with a 15-minute period: an hourly bucket adds up its closed qu
   const dir = tempDir(t);
   const store = await openStore(dir, privacy("{ kAnonymity: 2, breakdownPeriod: '15m' }"), () => T0 + 40 * MIN);
   t.teardown(() => store.close());
-  for (const [at, n] of [[T0, 2], [T0 + 16 * MIN, 1], [T0 + 31 * MIN, 3]] as const) for (let i = 0; i < n; i++) store.recordVisit(visit(at + i));
+  for (const [at, n] of [
+    [T0, 2],
+    [T0 + 16 * MIN, 1],
+    [T0 + 31 * MIN, 3],
+  ] as const)
+    for (let i = 0; i < n; i++) store.recordVisit(visit(at + i));
   store.closeMinutes();
   const hourly = store.timeseries({ from: T0, to: T0 + 60 * MIN, bucket: 'hour', by: 'gender' });
   // 12:00 (2) is released; 12:15 (1) is under k; 12:30 is not over yet at 12:40.
-  t.deepEqual(hourly.series.map((s) => [s.key, s.passersBy]), [['female', [2]]]);
+  t.deepEqual(
+    hourly.series.map((s) => [s.key, s.passersBy]),
+    [['female', [2]]],
+  );
   t.deepEqual(hourly.totals.passersBy, [6]);
   t.like(hourly, { breakdownPeriodS: 900, breakdownFrom: '2025-01-01T12:00:00Z', breakdownTo: '2025-01-01T12:30:00Z' });
 });
@@ -150,7 +161,10 @@ test('the period in progress has totals only; it is released once it has ended a
   t.like(store.summary(today), { passersBy: 5, byAgeGender: [], breakdownFrom: null }, 'ended, but a minute of it is still open');
   store.closeMinutes();
   t.like(store.summary(today), { passersBy: 5, breakdownFrom: '2025-01-01T12:00:00Z', breakdownTo: '2025-01-01T13:00:00Z' });
-  t.deepEqual(store.summary(today).byAgeGender.map((c) => c.passersBy), [5]);
+  t.deepEqual(
+    store.summary(today).byAgeGender.map((c) => c.passersBy),
+    [5],
+  );
 });
 
 test('periods reaching back past retention are no longer released (retention would cut them)', async (t) => {
@@ -163,7 +177,10 @@ test('periods reaching back past retention are no longer released (retention wou
   store.closeMinutes();
   const s = store.summary({ from: T0, to: T0 + 120 * MIN });
   t.like(s, { passersBy: 2, breakdownFrom: '2025-01-01T13:00:00Z', breakdownTo: '2025-01-01T14:00:00Z' });
-  t.deepEqual(s.byAgeGender.map((c) => c.passersBy), [1]);
+  t.deepEqual(
+    s.byAgeGender.map((c) => c.passersBy),
+    [1],
+  );
 });
 
 test('minutes(): per-minute totals for export, no breakdown per minute', async (t) => {

@@ -36,7 +36,10 @@ test('minutes close once their close delay has passed (frame time), each emitted
   t.deepEqual(h.closed, []);
   h.bus.emit('visit', visit(T0 + 59_500)); // a late visit still lands in its minute
   h.bus.emit('faces', frame(T0 + MIN + 10_000, 0));
-  t.deepEqual(h.closed.map((c) => [c.minute, c.totals]), [['2025-01-01T12:00:00Z', { frames: 1, faces: 2, passersBy: 2, watchers: 2, dwellS: 8, attentionS: 3 }]]);
+  t.deepEqual(
+    h.closed.map((c) => [c.minute, c.totals]),
+    [['2025-01-01T12:00:00Z', { frames: 1, faces: 2, passersBy: 2, watchers: 2, dwellS: 8, attentionS: 3 }]],
+  );
   h.bus.emit('faces', frame(T0 + MIN + 20_000, 0));
   t.is(h.closed.length, 1, 'nothing more to close');
   const probe = h.health.snapshot().store as Record<string, unknown>;
@@ -45,7 +48,10 @@ test('minutes close once their close delay has passed (frame time), each emitted
   t.true((probe.diskFreeBytes as number) > 0);
 
   await h.stage.stop();
-  t.deepEqual(h.closed.map((c) => c.minute), ['2025-01-01T12:00:00Z', '2025-01-01T12:01:00Z']);
+  t.deepEqual(
+    h.closed.map((c) => c.minute),
+    ['2025-01-01T12:00:00Z', '2025-01-01T12:01:00Z'],
+  );
   t.is(h.stage.store, undefined);
   t.false('store' in h.health.snapshot());
   t.deepEqual(rows(h.dir, 'SELECT minute, frames, faces FROM minute_counters ORDER BY minute'), [
@@ -63,7 +69,10 @@ test('with no frames (camera down) the timer still closes minutes by the clock',
   now = T0 + MIN + 10_000;
   const deadline = Date.now() + 5000;
   while (h.closed.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  t.deepEqual(h.closed.map((c) => c.minute), ['2025-01-01T12:00:00Z']);
+  t.deepEqual(
+    h.closed.map((c) => c.minute),
+    ['2025-01-01T12:00:00Z'],
+  );
 });
 
 test('retention runs at start', async (t) => {

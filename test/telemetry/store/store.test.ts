@@ -18,13 +18,10 @@ test('a minute is written once, in one transaction, with exactly what was record
   t.is(store.closeMinute(T0), undefined, 'closing it again writes nothing');
   t.deepEqual(store.openMinutes(), [T0 + MIN]);
   t.deepEqual(rows(dir, 'SELECT minute, frames, faces FROM minute_counters'), [{ minute: T0 / 1000, frames: 5, faces: 10 }]);
-  t.deepEqual(
-    rows(dir, 'SELECT age_band, gender, emotion, content_id, passers_by, watchers, dwell_s, attention_s FROM minute_aggregates ORDER BY gender'),
-    [
-      { age_band: '25-34', gender: 'female', emotion: 'happy', content_id: 'promo-a', passers_by: 2, watchers: 1, dwell_s: 6, attention_s: 2 },
-      { age_band: '25-34', gender: 'male', emotion: 'unknown', content_id: '', passers_by: 1, watchers: 1, dwell_s: 4, attention_s: 1.5 },
-    ],
-  );
+  t.deepEqual(rows(dir, 'SELECT age_band, gender, emotion, content_id, passers_by, watchers, dwell_s, attention_s FROM minute_aggregates ORDER BY gender'), [
+    { age_band: '25-34', gender: 'female', emotion: 'happy', content_id: 'promo-a', passers_by: 2, watchers: 1, dwell_s: 6, attention_s: 2 },
+    { age_band: '25-34', gender: 'male', emotion: 'unknown', content_id: '', passers_by: 1, watchers: 1, dwell_s: 4, attention_s: 1.5 },
+  ]);
   t.is(closed.minute, '2025-01-01T12:00:00Z');
   t.deepEqual(closed.totals, { frames: 5, faces: 10, passersBy: 3, watchers: 2, dwellS: 10, attentionS: 3.5 });
   t.deepEqual(closed.periods, [], 'its hour still has a minute in memory: no breakdown yet');

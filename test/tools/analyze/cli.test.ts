@@ -17,7 +17,10 @@ test('a folder run reports every good photo and carries on past each bad file wi
   const annotated = path.join(bad.dir, 'annotated');
   const r = await runGlance([...CONFIG, 'analyze', bad.dir, '--json', '--annotate', annotated], {}, 110_000);
   t.is(r.code, 1, r.stderr); // some inputs failed
-  const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const lines = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const byFile = new Map(lines.map((l) => [l.file, l]));
   t.is(byFile.get('group.jpg').faces.length, 3);
   t.is(byFile.get('zz-last.jpg').faces.length, 4); // after all the bad files
@@ -55,8 +58,14 @@ test('a video is read frame by frame through ffmpeg', async (t) => {
   t.is(made.status, 0, String(made.stderr));
   const r = await runGlance([...CONFIG, 'analyze', video, '--json', '--every', '2'], {}, 60_000);
   t.is(r.code, 0, r.stderr);
-  const frames = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  t.deepEqual(frames.map((f) => f.frame), [0, 2]);
+  const frames = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+  t.deepEqual(
+    frames.map((f) => f.frame),
+    [0, 2],
+  );
   for (const f of frames) {
     t.is(f.width, 960);
     t.is(f.faces.length, 3);

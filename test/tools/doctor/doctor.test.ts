@@ -19,7 +19,10 @@ test('glance doctor passes on this box and prints one line per check', async (t)
   const names = results.map((x) => x.name);
   for (const n of ['node', 'ffmpeg', 'cameras', 'providers', 'model blazeface', 'disk space', 'database', 'clock']) t.true(names.includes(n), n);
   t.is(results.find((x) => x.name === 'providers')!.detail.includes('usable cpu'), true);
-  t.deepEqual(results.filter((x) => x.status === 'fail'), []);
+  t.deepEqual(
+    results.filter((x) => x.status === 'fail'),
+    [],
+  );
   t.is(r.code, 0, r.stderr);
 });
 

@@ -49,8 +49,26 @@ test('detection matching: one match per box, ignored boxes neither count nor pen
 });
 
 test('average precision: perfect ranking is 1, a false positive ranked first costs precision', (t) => {
-  t.is(averagePrecision([{ score: 0.9, tp: true }, { score: 0.8, tp: true }], 2), 1);
-  t.is(averagePrecision([{ score: 0.9, tp: false }, { score: 0.8, tp: true }], 1), 0.5);
+  t.is(
+    averagePrecision(
+      [
+        { score: 0.9, tp: true },
+        { score: 0.8, tp: true },
+      ],
+      2,
+    ),
+    1,
+  );
+  t.is(
+    averagePrecision(
+      [
+        { score: 0.9, tp: false },
+        { score: 0.8, tp: true },
+      ],
+      1,
+    ),
+    0.5,
+  );
   t.is(averagePrecision([{ score: 0.9, tp: true }], 2), 0.5);
 });
 

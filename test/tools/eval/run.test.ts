@@ -15,10 +15,20 @@ test('eval emotion --cropped writes JSON, Markdown and a confusion PNG; a bad la
   // Face crops cut from sample3 (three smiling women) filed under "happy", grey squares under "neutral".
   mkdirSync(path.join(data, 'happy'), { recursive: true });
   mkdirSync(path.join(data, 'neutral'), { recursive: true });
-  for (const [i, box] of [[590, 384, 203], [1065, 258, 248], [1467, 355, 205]].entries()) {
-    await sharp(demo(3)).extract({ left: box[0], top: box[1], width: box[2], height: box[2] }).resize(48, 48).greyscale().toFile(path.join(data, 'happy', `${i}.jpg`));
+  for (const [i, box] of [
+    [590, 384, 203],
+    [1065, 258, 248],
+    [1467, 355, 205],
+  ].entries()) {
+    await sharp(demo(3))
+      .extract({ left: box[0], top: box[1], width: box[2], height: box[2] })
+      .resize(48, 48)
+      .greyscale()
+      .toFile(path.join(data, 'happy', `${i}.jpg`));
   }
-  await sharp({ create: { width: 48, height: 48, channels: 3, background: '#777' } }).jpeg().toFile(path.join(data, 'neutral', 'grey.jpg'));
+  await sharp({ create: { width: 48, height: 48, channels: 3, background: '#777' } })
+    .jpeg()
+    .toFile(path.join(data, 'neutral', 'grey.jpg'));
   const out = path.join(dir, 'out');
   t.is(await runEval('emotion', { data, cropped: true, out } as never, '/dev/null', quiet), 0);
   const json = JSON.parse(readFileSync(path.join(out, 'emotion.json'), 'utf8'));
@@ -37,10 +47,12 @@ test('eval detect: recall, precision and false positives against a boxes CSV', a
   const data = path.join(dir, 'imgs');
   mkdirSync(data);
   await sharp(demo(3)).resize(960).toFile(path.join(data, 'group.jpg'));
-  await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a6' } }).jpeg().toFile(path.join(data, 'wall.jpg'));
+  await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3a6' } })
+    .jpeg()
+    .toFile(path.join(data, 'wall.jpg'));
   // The three faces of sample3 at half scale, plus one face that is not there (a miss).
   const boxes = ['file,left,top,width,height,ignore', 'group.jpg,295,192,101,101,0', 'group.jpg,532,129,124,124,0', 'group.jpg,733,177,102,102,0', 'group.jpg,10,10,60,60,0'];
-  writeFileSync(path.join(dir, 'boxes.csv'), boxes.join('\n') + '\n');
+  writeFileSync(path.join(dir, 'boxes.csv'), `${boxes.join('\n')}\n`);
   const out = path.join(dir, 'out');
   const code = await runEval('detect', { data, boxes: path.join(dir, 'boxes.csv'), negatives: ['wall.jpg'], iou: '0.4', minSize: '20', out } as never, '/dev/null', quiet);
   t.is(code, 0);

@@ -3,7 +3,7 @@ import { transposeData } from '../layout.ts';
 import type { AttrValue } from '../onnx-proto.ts';
 import { applyActivation } from './activation.ts';
 import { windowOf } from './geometry.ts';
-import { base, constInput, fail, value, type OpContext, type OpTranslator } from './types.ts';
+import { base, constInput, fail, value, type OpTranslator } from './types.ts';
 
 /**
  * Conv2D, DepthwiseConv2dNative and their tfjs-fused forms (_FusedConv2D,

@@ -23,7 +23,11 @@ const matmul: OpTranslator = (ctx) => {
   if (bv.constant && tb) {
     const c = bv.constant;
     const perm = swap(c.shape.length);
-    right = b.floatConst(`${bv.name}/transposed`, perm.map((p) => c.shape[p]), transposeData(c.data as Float32Array, c.shape, perm));
+    right = b.floatConst(
+      `${bv.name}/transposed`,
+      perm.map((p) => c.shape[p]),
+      transposeData(c.data as Float32Array, c.shape, perm),
+    );
   } else {
     right = b.plain(bv);
     if (tb) right = b.op('Transpose', [right], `${base(ctx)}/transpose_b`, { perm: ints(swap(rankB)) });

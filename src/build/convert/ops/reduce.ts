@@ -29,10 +29,7 @@ function reduce(onnxOp: string): OpTranslator {
     }
     const attributes = { keepdims: int(keep ? 1 : 0) };
     // Opset 13+ ReduceSum takes axes as an input; the others still take an attribute in opset 17.
-    const y =
-      onnxOp === 'ReduceSum'
-        ? b.op(onnxOp, [input, b.int64Const(`${base(ctx)}/axes`, onnxAxes)], base(ctx), attributes)
-        : b.op(onnxOp, [input], base(ctx), { ...attributes, axes: ints(onnxAxes) });
+    const y = onnxOp === 'ReduceSum' ? b.op(onnxOp, [input, b.int64Const(`${base(ctx)}/axes`, onnxAxes)], base(ctx), attributes) : b.op(onnxOp, [input], base(ctx), { ...attributes, axes: ints(onnxAxes) });
     return value(y, shape, layout);
   };
 }

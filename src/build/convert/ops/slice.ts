@@ -41,11 +41,7 @@ const stridedSlice: OpTranslator = (ctx) => {
     shrink.length ? `${base(ctx)}/slice` : base(ctx),
   );
   if (shrink.length) y = b.op('Squeeze', [y, b.int64Const(`${base(ctx)}/squeeze_axes`, shrink)], base(ctx));
-  const shape = x.shape
-    ? x.shape
-        .map((d, i) => (i < begin.length ? sliceLength(d, starts[i], ends[i], steps[i]) : d))
-        .filter((_, i) => !shrink.includes(i))
-    : null;
+  const shape = x.shape ? x.shape.map((d, i) => (i < begin.length ? sliceLength(d, starts[i], ends[i], steps[i]) : d)).filter((_, i) => !shrink.includes(i)) : null;
   return value(y, shape, 'plain', x.dtype);
 };
 

@@ -69,7 +69,7 @@ export class AgeGenderEstimator {
 /** Index of 'male' in the gender output (face-api: [male, female]). */
 function maleIndex(labels: readonly string[] | undefined): number {
   const i = labels?.indexOf('male') ?? -1;
-  return i >= 0 ? i : 0;
+  return Math.max(i, 0);
 }
 
 /** faceres: views averaged as distributions, then summarised. */

@@ -69,5 +69,5 @@ function output(out: Record<string, TensorData>, name: string): Float32Array {
 }
 
 function clamp01(v: number): number {
-  return v < 0 ? 0 : v > 1 ? 1 : v;
+  return v < 0 ? 0 : Math.min(v, 1);
 }

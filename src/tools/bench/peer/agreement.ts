@@ -1,5 +1,5 @@
 import { iou } from '../../../core/box.ts';
-import type { Box, Face } from '../../../core/types.ts';
+import type { Face } from '../../../core/types.ts';
 import { EMOTIONS } from '../../../core/types.ts';
 import type { PeerFace } from './human.ts';
 

@@ -48,7 +48,12 @@ async function timeRun<T>(fn: (f: VideoFrame) => Promise<T>): Promise<{ fps: num
   return { fps: (frames.length * 1000) / (performance.now() - t0), out };
 }
 
-process.stdout.write(`bench:peer ${source}: ${frames.length} frames ${frames[0].width}x${frames[0].height}, ${pairs} A/B pairs; Human backend ${human.backend}; load ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}\n`);
+process.stdout.write(
+  `bench:peer ${source}: ${frames.length} frames ${frames[0].width}x${frames[0].height}, ${pairs} A/B pairs; Human backend ${human.backend}; load ${os
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}\n`,
+);
 process.stdout.write('pair  glance fps  human fps  ratio\n');
 let lastGlance: Face[][] = [];
 let lastHuman: PeerFace[][] = [];
@@ -74,14 +79,17 @@ process.stdout.write(`median ${med(gFps).toFixed(2).padStart(8)}  ${med(hFps).to
 const ag = compareFaces(lastGlance, lastHuman);
 const pct = (n: number, d: number) => (d > 0 ? `${round((n / d) * 100)}% of ${d}` : 'n/a');
 process.stdout.write(
-  [
+  `${[
     'agreement (faces matched by IoU ≥ 0.4; Human box = extent of its mesh; last pair):',
     `  faces found        glance ${ag.glanceFaces}, human ${ag.humanFaces}, matched ${ag.matched}`,
     `  gender agreement   ${pct(ag.genderAgree, ag.genderCompared)}`,
     `  mean age diff      ${ag.meanAgeDiff} years over ${ag.ageCompared}`,
     `  emotion top-1      ${pct(ag.emotionAgree, ag.emotionCompared)}`,
-    `load ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`,
-  ].join('\n') + '\n',
+    `load ${os
+      .loadavg()
+      .map((v) => v.toFixed(2))
+      .join(' ')}`,
+  ].join('\n')}\n`,
 );
 await glance.close();
 await human.close();

@@ -135,7 +135,13 @@ export async function compareOp(
 ): Promise<Array<{ name: string; ref: { data: Float32Array; shape: number[] }; got: { data: Float32Array; shape: number[] } }>> {
   const { json, weightData } = synthModel(g);
   const model = await loadTfjs(json, weightData);
-  const ref = runTfjs(model, g.input.name, inputData, g.input.shape.map((d) => (d < 0 ? 1 : d)), g.outputs);
+  const ref = runTfjs(
+    model,
+    g.input.name,
+    inputData,
+    g.input.shape.map((d) => (d < 0 ? 1 : d)),
+    g.outputs,
+  );
   model.dispose();
   const converted = convertTfjs(parseTfjsArtifacts(json, weightData, 'synthetic'), { outputs: g.outputs, ...opts });
   const shape = opts.onnxInputShape ?? g.input.shape.map((d) => (d < 0 ? 1 : d));
