@@ -1,7 +1,8 @@
 import test from 'ava';
 import mqtt from 'mqtt';
 import { startBroker } from '../test/helpers/broker.ts';
-import { sleep, startDaemon, until } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
+import { sleep, until } from '../test/helpers/wait.ts';
 
 const OUTAGE_MS = 35_000;
 

@@ -3,7 +3,8 @@ import { renameSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import { resolveFfmpegPath } from '../src/capture/executables.ts';
-import { ffmpegChildren, sleep, startDaemon, tempDir, until } from './daemon.ts';
+import { ffmpegChildren, startDaemon, tempDir } from './daemon.ts';
+import { sleep, until } from '../test/helpers/wait.ts';
 
 const CYCLES = 3;
 const GONE_MS = 5000;

@@ -9,7 +9,6 @@ import path from 'node:path';
 import { glanceBin, spawnTs, type Spawned } from '../test/helpers/process.ts';
 
 // The fault tests import their waits from here, with the daemon they wait on.
-export { sleep, until } from '../test/helpers/wait.ts';
 
 export interface Daemon {
   proc: Spawned;

@@ -1,5 +1,6 @@
 import test from 'ava';
-import { sleep, startDaemon } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
+import { sleep } from '../test/helpers/wait.ts';
 
 const K = 2;
 

@@ -3,7 +3,8 @@ import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
-import { sleep, startDaemon, tempDir, until } from './daemon.ts';
+import { startDaemon, tempDir } from './daemon.ts';
+import { sleep, until } from '../test/helpers/wait.ts';
 
 /** Fills the filesystem at dir with one file until ENOSPC; returns the bytes written. */
 function fill(file: string): number {

@@ -1,6 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import test from 'ava';
-import { sleep, startDaemon } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
+import { sleep } from '../test/helpers/wait.ts';
 
 const TOTAL = 10_000;
 const CONCURRENCY = 24;

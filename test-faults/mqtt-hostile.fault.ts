@@ -2,7 +2,8 @@ import path from 'node:path';
 import test from 'ava';
 import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
-import { sleep, startDaemon, until } from './daemon.ts';
+import { startDaemon } from './daemon.ts';
+import { sleep, until } from '../test/helpers/wait.ts';
 
 const rnd = (n: number) => Math.floor(Math.random() * n);
 const bytes = (n: number) => Buffer.from(Array.from({ length: n }, () => rnd(256)));

@@ -4,7 +4,8 @@ import path from 'node:path';
 import test from 'ava';
 import { resolveFfmpegPath } from '../src/capture/executables.ts';
 import { fakeSystemdNotify } from '../test/helpers/systemd-notify.ts';
-import { ffmpegChildren, sleep, startDaemon, tempDir, until } from './daemon.ts';
+import { ffmpegChildren, startDaemon, tempDir } from './daemon.ts';
+import { sleep, until } from '../test/helpers/wait.ts';
 
 const GONE_MS = 6000;
 

@@ -3,8 +3,6 @@ import type { DashboardConfig } from '../config/dashboard.ts';
 import { ConfigError } from '../core/errors.ts';
 import { isLoopbackHost } from '../core/loopback.ts';
 
-export { isLoopbackHost };
-
 /** Whether requests must carry credentials, and why: logged once at start-up. */
 export interface AuthPolicy {
   enabled: boolean;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { isLoopbackHost } from './auth-policy.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
 
 /** No inline script or style, nothing from another origin, never framed. */
 export const CONTENT_SECURITY_POLICY = [

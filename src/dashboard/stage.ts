@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { throwIfAborted, type Stage } from '../core/stage.ts';
-import { isLoopbackHost, resolveAuthPolicy } from './auth-policy.ts';
+import { isLoopbackHost } from '../core/loopback.ts';
+import { resolveAuthPolicy } from './auth-policy.ts';
 import type { DashboardDataSource } from './data-source.ts';
 import { build, type DashboardDeps } from './server.ts';
 import { ResourceError } from '../core/errors.ts';

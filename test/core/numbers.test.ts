@@ -1,7 +1,7 @@
 import test from 'ava';
 import { round, round1, round3 } from '../../src/core/numbers.ts';
 
-test('round, round1 and round3 round half away from zero on the decimal shown', (t) => {
+test('round, round1 and round3 round half up (Math.round) on the decimal shown', (t) => {
   t.is(round1(12.345), 12.3);
   t.is(round1(12.35), 12.4);
   t.is(round1(-7.26), -7.3);

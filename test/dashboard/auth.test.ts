@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load.ts';
 import { addressBucket } from '../../src/dashboard/address-bucket.ts';
-import { isLoopbackHost, resolveAuthPolicy } from '../../src/dashboard/auth-policy.ts';
+import { isLoopbackHost } from '../../src/core/loopback.ts';
+import { resolveAuthPolicy } from '../../src/dashboard/auth-policy.ts';
 import { harness } from './helpers.ts';
 import { ConfigError } from '../../src/core/errors.ts';
 

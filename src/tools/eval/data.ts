@@ -3,7 +3,7 @@ import path from 'node:path';
 import { DataError } from '../../core/errors.ts';
 import { IMAGE_EXTENSIONS } from '../media/image-file.ts';
 
-/** Readers for the evaluation layouts (FER2013 class folders, label CSVs), with errors that name the file and line. */
+// Readers for the evaluation layouts (FER2013 class folders, label CSVs), with errors that name the file and line.
 
 export function requireDir(dir: string, what: string): void {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new DataError(`${what} ${dir}: no such folder`);

@@ -3,17 +3,17 @@ import sharp from 'sharp';
 import { ImageFileError } from '../../core/errors.ts';
 import type { RgbImage } from '../../inference/image/warp.ts';
 
+/** 40 megapixels: above any camera frame we analyse, far below what would exhaust memory. */
+export const DEFAULT_MAX_PIXELS = 40_000_000;
+
+export const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
+
 /**
  * Decodes a user's image file into rgb24 through sharp, refusing bad input with a message that says
  * what is wrong: an empty file, a file that is not an image, a truncated or corrupt image, or one
  * whose header declares more pixels than we are willing to decode (checked before decoding, so a
  * 20000x20000 "image" costs nothing).
  */
-/** 40 megapixels: above any camera frame we analyse, far below what would exhaust memory. */
-export const DEFAULT_MAX_PIXELS = 40_000_000;
-
-export const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|tiff?|avif|bmp)$/i;
-
 export async function decodeImageFile(file: string, maxPixels = DEFAULT_MAX_PIXELS): Promise<RgbImage> {
   let size: number;
   try {
